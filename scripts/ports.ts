@@ -1,0 +1,39 @@
+/**
+ * Where each local part listens. Every value can be overridden by an environment variable of the same name.
+ */
+export interface LocalPorts {
+  HOST: string;
+  ORIGIN_PORT: number;
+  REDIS_BRIDGE_PORT: number;
+  EDGE_PORT: number;
+  API_PORT: number;
+  PLAYBACK_PORT: number;
+  INGEST_EVENTS_PORT: number;
+  ADS_PORT: number;
+}
+
+const DEFAULTS: LocalPorts = {
+  HOST: "127.0.0.1",
+  ORIGIN_PORT: 8080,
+  REDIS_BRIDGE_PORT: 8079,
+  EDGE_PORT: 8786,
+  API_PORT: 8787,
+  PLAYBACK_PORT: 8788,
+  INGEST_EVENTS_PORT: 8789,
+  ADS_PORT: 8790,
+};
+
+export function localPorts(env: Record<string, string | undefined> = process.env): LocalPorts {
+  const out = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS) as Array<keyof LocalPorts>) {
+    const value = env[key];
+    if (value === undefined || value === "") continue;
+    if (key === "HOST") out.HOST = value;
+    else {
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${key}=${value} is not a port number.`);
+      out[key] = port;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+/**
+ * The api worker: the front door for apps. Login and token refresh are forwarded to the origin (which owns identity);
+ * `GET /v1/me` answers from the verified token alone.
+ */
+
+import type { AuthVariables } from "@cadence/shared/auth/middleware";
+import { edgeAuth } from "@cadence/shared/edge";
+import { createWorkerApp } from "@cadence/shared/worker-app";
+import type { Env } from "./context";
+import { forwardToOrigin } from "./origin-proxy";
+
+const app = createWorkerApp<Env, Partial<AuthVariables>>("api", (env) => ({
+  origin: async () => {
+    const res = await fetch(`${env.ORIGIN_URL}/health`);
+    if (!res.ok) throw new Error(`origin answered ${res.status}`);
+  },
+}));
+
+app.post("/v1/auth/login", (c) => forwardToOrigin(c));
+app.post("/v1/auth/refresh", (c) => forwardToOrigin(c));
+app.post("/v1/auth/logout", (c) => forwardToOrigin(c));
+
+app.get("/v1/me", edgeAuth(), (c) => {
+  const claims = c.var.claims;
+  c.header("cache-control", "private, no-store");
+  return c.json(claims);
+});
+
+/** Ops: readiness of what the api worker depends on and the signing keys it currently trusts. */
+app.get("/v1/ops/status", edgeAuth({ scopes: ["ops"] }), async (c) => {
+  const [origin, jwks] = await Promise.all([
+    fetch(`${c.env.ORIGIN_URL}/health`)
+      .then((r) => r.json())
+      .catch((err: unknown) => ({ error: String(err) })),
+    fetch(c.env.JWKS_URL)
+      .then((r) => r.json() as Promise<{ keys: Array<{ kid?: string }> }>)
+      .catch(() => ({ keys: [] })),
+  ]);
+  return c.json({ origin, signing_keys: jwks.keys.map((k) => k.kid), environment: c.env.ENVIRONMENT });
+});
+
+export default app;

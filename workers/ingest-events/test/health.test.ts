@@ -1,0 +1,21 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+
+describe("ingest-events worker health", () => {
+  it("answers status ok with Redis readiness", async () => {
+    const res = await exports.default.fetch("http://ingest-events.test/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      status: "ok",
+      service: "ingest-events",
+      ready: true,
+      checks: { redis: { ok: true } },
+    });
+  });
+
+  it("answers unknown routes with a problem+json 404", async () => {
+    const res = await exports.default.fetch("http://ingest-events.test/no-such-route");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
+});
