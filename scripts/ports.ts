@@ -23,8 +23,16 @@ const DEFAULTS: LocalPorts = {
   ADS_PORT: 8790,
 };
 
+/**
+ * `PORT_OFFSET` shifts every default port (two checkouts side by side); a variable per port overrides it.
+ */
 export function localPorts(env: Record<string, string | undefined> = process.env): LocalPorts {
+  const offset = Number(env.PORT_OFFSET ?? 0);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 50_000)
+    throw new Error(`PORT_OFFSET=${env.PORT_OFFSET} is not a whole number.`);
   const out = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS) as Array<keyof LocalPorts>)
+    if (key !== "HOST") out[key] = DEFAULTS[key] + offset;
   for (const key of Object.keys(DEFAULTS) as Array<keyof LocalPorts>) {
     const value = env[key];
     if (value === undefined || value === "") continue;
