@@ -89,7 +89,13 @@ async function main(): Promise<void> {
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
       // No network here: use miniflare's built-in `request.cf` instead of fetching one from Cloudflare.
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        // This run's own registry, so service bindings find this run's workers even if another checkout runs too.
+        WRANGLER_REGISTRY_PATH: join(dataDir, "wrangler", "registry"),
+      },
     });
     const prefix = `[${worker.name}] `;
     child.stdout?.on("data", (d: Buffer) => process.stdout.write(indent(prefix, d)));
