@@ -10,6 +10,9 @@ export interface LocalPorts {
   PLAYBACK_PORT: number;
   INGEST_EVENTS_PORT: number;
   ADS_PORT: number;
+  /** CDN stand-ins (local/src/cdn): CloudFront and Akamai. */
+  CLOUDFRONT_PORT: number;
+  AKAMAI_PORT: number;
 }
 
 const DEFAULTS: LocalPorts = {
@@ -21,6 +24,8 @@ const DEFAULTS: LocalPorts = {
   PLAYBACK_PORT: 8788,
   INGEST_EVENTS_PORT: 8789,
   ADS_PORT: 8790,
+  CLOUDFRONT_PORT: 8091,
+  AKAMAI_PORT: 8092,
 };
 
 /**

@@ -6,9 +6,12 @@
  * where everything listens. Ctrl-C stops every process it started.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { playbackEnvLines, playbackSecrets } from "@cadence/local/src/cdn/secrets";
 import { type DevStack, startDevStack } from "@cadence/local/src/dev-stack";
+import { seedDemoCatalog } from "./demo-catalog/seed";
 import { localPorts } from "./ports";
 
 const root = resolve(import.meta.dirname, "..");
@@ -18,18 +21,15 @@ const children: ChildProcess[] = [];
 let stack: DevStack | undefined;
 let stopping = false;
 
+// Inspector ports follow the worker ports (9231.. by default), so a second run with PORT_OFFSET does not collide.
+const INSPECTOR_SHIFT = 9231 - 8787;
 const WORKERS = [
-  { name: "api", config: "workers/api/wrangler.toml", port: ports.API_PORT, inspector: 9231 },
-  { name: "playback", config: "workers/playback/wrangler.toml", port: ports.PLAYBACK_PORT, inspector: 9232 },
-  {
-    name: "ingest-events",
-    config: "workers/ingest-events/wrangler.toml",
-    port: ports.INGEST_EVENTS_PORT,
-    inspector: 9233,
-  },
-  { name: "ads", config: "workers/ads/wrangler.toml", port: ports.ADS_PORT, inspector: 9234 },
-  { name: "edge front door", config: "wrangler.toml", port: ports.EDGE_PORT, inspector: 9235 },
-];
+  { name: "api", config: "workers/api/wrangler.toml", port: ports.API_PORT },
+  { name: "playback", config: "workers/playback/wrangler.toml", port: ports.PLAYBACK_PORT },
+  { name: "ingest-events", config: "workers/ingest-events/wrangler.toml", port: ports.INGEST_EVENTS_PORT },
+  { name: "ads", config: "workers/ads/wrangler.toml", port: ports.ADS_PORT },
+  { name: "edge front door", config: "wrangler.toml", port: ports.EDGE_PORT },
+].map((w, i) => ({ ...w, inspector: ports.API_PORT + INSPECTOR_SHIFT + i }));
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -43,6 +43,10 @@ async function main(): Promise<void> {
     env: { ...process.env, AUTH_ISSUER: process.env.AUTH_ISSUER ?? originUrl },
   });
   log(`redis      ${stack.redis.url}${stack.redis.owned ? " (started by npm start)" : " (already running)"}`);
+  // The demo catalog is generated and ingested in the background; the services answer meanwhile.
+  if (process.env.CADENCE_ENV !== "production" && process.env.DEMO_CATALOG !== "off") {
+    void seedDemoCatalog({ dataDir, originUrl: stack.origin.url, serviceToken: stack.secrets.serviceToken, log });
+  }
 
   // Secrets go to an ignored env file that wrangler reads; plain settings go as --var so they override wrangler.toml.
   const envFile = join(dataDir, "edge.env");
@@ -52,6 +56,37 @@ async function main(): Promise<void> {
     `UPSTASH_REDIS_REST_TOKEN=${stack.secrets.redisRestToken}\nSERVICE_TOKEN=${stack.secrets.serviceToken}\n`,
     { mode: 0o600 },
   );
+  // The events consumer's HMAC secret goes to the ingest-events worker only (the origin checks it on every landing).
+  const eventsEnvFile = join(dataDir, "ingest-events.env");
+  writeFileSync(eventsEnvFile, `EVENTS_INGEST_SECRET=${stack.secrets.eventsIngestSecret}\n`, { mode: 0o600 });
+  // Playback: its signing secrets go to the playback worker only; the CDN stand-ins read the same data folder.
+  const playbackEnvFile = join(dataDir, "playback.env");
+  writeFileSync(playbackEnvFile, `${playbackEnvLines(playbackSecrets(dataDir))}\n`, { mode: 0o600 });
+  // The ads worker's beacon HMAC secret: generated once per data folder, given to the ads worker only.
+  const adsEnvFile = join(dataDir, "ads.env");
+  if (!existsSync(adsEnvFile)) {
+    writeFileSync(adsEnvFile, `ADS_BEACON_SECRET=${randomBytes(32).toString("base64url")}\n`, { mode: 0o600 });
+  }
+  const CDNS = [
+    { name: "cloudfront", port: ports.CLOUDFRONT_PORT },
+    { name: "akamai", port: ports.AKAMAI_PORT },
+  ];
+  for (const cdn of CDNS) {
+    const child = spawn(join(root, "node_modules", ".bin", "tsx"), ["local/src/cdn/main.ts", cdn.name], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+      env: {
+        ...process.env,
+        CDN_HOST: host,
+        CDN_PORT: String(cdn.port),
+        ORIGIN_URL: originUrl,
+        SERVICE_TOKEN: stack.secrets.serviceToken,
+        DATA_DIR: dataDir,
+      },
+    });
+    supervise(`${cdn.name} stand-in`, child);
+  }
   const vars = {
     ORIGIN_URL: originUrl,
     JWKS_URL: `${originUrl}/.well-known/jwks.json`,
@@ -84,6 +119,20 @@ async function main(): Promise<void> {
       "warn",
     ];
     if (worker.config !== "wrangler.toml") for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+    if (worker.name === "ingest-events") args.push("--env-file", eventsEnvFile);
+    if (worker.name === "ads") args.push("--env-file", adsEnvFile);
+    if (worker.name === "playback") {
+      args.push("--env-file", playbackEnvFile);
+      args.push("--var", `CLOUDFRONT_BASE_URL:http://${host}:${ports.CLOUDFRONT_PORT}`);
+      args.push("--var", `AKAMAI_BASE_URL:http://${host}:${ports.AKAMAI_PORT}`);
+    }
+    if (worker.name === "api") {
+      // The pages it serves (player, consoles) reach the other workers and the stand-ins' knobs at these addresses.
+      args.push("--var", `PLAYBACK_PUBLIC_URL:http://${host}:${ports.PLAYBACK_PORT}`);
+      args.push("--var", `EVENTS_PUBLIC_URL:http://${host}:${ports.INGEST_EVENTS_PORT}`);
+      args.push("--var", `ADS_PUBLIC_URL:http://${host}:${ports.ADS_PORT}`);
+      args.push("--var", `CDN_STAND_IN_URLS:${CDNS.map((c) => `${c.name}=http://${host}:${c.port}`).join(",")}`);
+    }
     const child = spawn(join(root, "node_modules", ".bin", "wrangler"), args.slice(1), {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
@@ -97,30 +146,40 @@ async function main(): Promise<void> {
         WRANGLER_REGISTRY_PATH: join(dataDir, "wrangler", "registry"),
       },
     });
-    const prefix = `[${worker.name}] `;
-    child.stdout?.on("data", (d: Buffer) => process.stdout.write(indent(prefix, d)));
-    child.stderr?.on("data", (d: Buffer) => process.stderr.write(indent(prefix, d)));
-    child.on("exit", (code) => {
-      if (!stopping) {
-        log(`${worker.name} exited with code ${code}; stopping everything.`);
-        void stop(1);
-      }
-    });
-    children.push(child);
+    supervise(worker.name, child);
   }
 
-  await Promise.all(WORKERS.map((w) => waitHealthy(`http://${host}:${w.port}/health`, w.name)));
+  await Promise.all([
+    ...WORKERS.map((w) => waitHealthy(`http://${host}:${w.port}/health`, w.name)),
+    ...CDNS.map((c) => waitHealthy(`http://${host}:${c.port}/__health`, `${c.name} stand-in`)),
+  ]);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   log(`\nCadence is up in ${seconds}s:\n`);
   const rows: Array<[string, string]> = [
     ["origin", originUrl],
     ["redis (Upstash REST bridge)", stack.bridge.url],
     ...WORKERS.map((w) => [w.name, `http://${host}:${w.port}`] as [string, string]),
+    ...CDNS.map((c) => [`${c.name} stand-in (CDN)`, `http://${host}:${c.port}`] as [string, string]),
   ];
   for (const [name, url] of rows) log(`  ${name.padEnd(30)} ${url}`);
+  log(`\nOpen the player:  http://${host}:${ports.API_PORT}/   (ops console /ops, advertiser console /advertiser)`);
   log(`\nTry: curl -s http://${host}:${ports.API_PORT}/v1/auth/login -H 'content-type: application/json' \\`);
   log(`       -d '{"email":"premium@demo.test","password":"demo-password"}'`);
   log("Ctrl-C stops everything.");
+}
+
+/** Prefixes a child's output, and stops everything if it exits on its own. */
+function supervise(name: string, child: ChildProcess): void {
+  const prefix = `[${name}] `;
+  child.stdout?.on("data", (d: Buffer) => process.stdout.write(indent(prefix, d)));
+  child.stderr?.on("data", (d: Buffer) => process.stderr.write(indent(prefix, d)));
+  child.on("exit", (code) => {
+    if (!stopping) {
+      log(`${name} exited with code ${code}; stopping everything.`);
+      void stop(1);
+    }
+  });
+  children.push(child);
 }
 
 async function waitHealthy(url: string, name: string, timeoutMs = 90_000): Promise<void> {

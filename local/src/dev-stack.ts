@@ -13,18 +13,24 @@ import { findOrStartRedis, type LocalRedis } from "./redis-server";
 export interface DevSecrets {
   redisRestToken: string;
   serviceToken: string;
+  /** HMAC secret shared by the events queue consumer and the origin only. */
+  eventsIngestSecret: string;
 }
 
 /** Generates the local secrets once into `<dataDir>/secrets.json` (mode 600), never into the repo. */
 export function devSecrets(dataDir: string): DevSecrets {
   const path = join(dataDir, "secrets.json");
-  if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as DevSecrets;
-  mkdirSync(dataDir, { recursive: true });
-  const secrets = {
-    redisRestToken: randomBytes(24).toString("base64url"),
-    serviceToken: randomBytes(24).toString("base64url"),
+  const existing = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Partial<DevSecrets>) : {};
+  const secrets: DevSecrets = {
+    redisRestToken: existing.redisRestToken ?? randomBytes(24).toString("base64url"),
+    serviceToken: existing.serviceToken ?? randomBytes(24).toString("base64url"),
+    eventsIngestSecret: existing.eventsIngestSecret ?? randomBytes(32).toString("base64url"),
   };
-  writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  // Written on first start, and again when a newer version added a secret the file lacks.
+  if (Object.keys(secrets).some((k) => !(k in existing))) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
 }
 
@@ -67,6 +73,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     UPSTASH_REDIS_REST_URL: bridge.url,
     UPSTASH_REDIS_REST_TOKEN: secrets.redisRestToken,
     SERVICE_TOKEN: secrets.serviceToken,
+    EVENTS_INGEST_SECRET: secrets.eventsIngestSecret,
   });
   const origin = await startOrigin(config);
   return {

@@ -1,7 +1,9 @@
 /**
  * What the test stack (test-stack.ts) provides to test projects, and the bindings a worker under test gets from it.
- * Kept free of imports so worker vitest configs can load it without pulling in the origin.
+ * Kept free of runtime imports so worker vitest configs can load it without pulling in the origin.
  */
+import type { EdgeRendition } from "@cadence/shared/catalog/edge-track";
+
 export interface TestStackInfo {
   originUrl: string;
   jwksUrl: string;
@@ -11,9 +13,26 @@ export interface TestStackInfo {
   redisRestUrl: string;
   redisRestToken: string;
   serviceToken: string;
+  /** HMAC secret of the events queue consumer <-> origin (only the ingest-events worker binds it). */
+  eventsIngestSecret: string;
   /** The origin's current private signing key (JWK JSON), so tests can mint edge cases the origin never would. */
   signingJwk: string;
   dataDir: string;
+  /** Playback: the generated secrets (local/src/cdn/secrets.ts) and the CDN stand-ins the test stack runs. */
+  playback: PlaybackStackInfo;
+}
+
+export interface PlaybackStackInfo {
+  playbackTokenSecret: string;
+  cloudflareCdnTokenSecret: string;
+  cloudfrontKeyPairId: string;
+  cloudfrontPrivateKey: string;
+  cloudfrontPublicKeyPem: string;
+  akamaiEdgeAuthKey: string;
+  cloudfrontUrl: string;
+  akamaiUrl: string;
+  /** A short tone transcoded into the whole ladder in the test origin's media store (local/src/e2e/sine-fixture.ts). */
+  fixture: { key: string; durationMs: number; renditions: EdgeRendition[] };
 }
 
 /** The bindings a worker under test gets, pointing at the test stack. */
@@ -28,6 +47,29 @@ export function workerBindings(info: TestStackInfo): Record<string, string> {
     UPSTASH_REDIS_REST_TOKEN: info.redisRestToken,
     SERVICE_TOKEN: info.serviceToken,
     TEST_SIGNING_JWK: info.signingJwk,
+  };
+}
+
+/** The ads worker's beacon HMAC secret under test: random, made once where this module is loaded. */
+const ADS_BEACON_SECRET = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) =>
+  b.toString(16).padStart(2, "0"),
+).join("");
+
+/** The ads worker's extra bindings under test. */
+export function adsWorkerBindings(): Record<string, string> {
+  return { ADS_BEACON_SECRET, ADS_RESERVATION_TTL_SECONDS: "900" };
+}
+
+/** The playback worker's extra bindings under test: its secrets and the stand-ins' base URLs. */
+export function playbackWorkerBindings(info: TestStackInfo): Record<string, string> {
+  return {
+    PLAYBACK_TOKEN_SECRET: info.playback.playbackTokenSecret,
+    CLOUDFLARE_CDN_TOKEN_SECRET: info.playback.cloudflareCdnTokenSecret,
+    CLOUDFRONT_PRIVATE_KEY: info.playback.cloudfrontPrivateKey,
+    CLOUDFRONT_KEY_PAIR_ID: info.playback.cloudfrontKeyPairId,
+    AKAMAI_EDGEAUTH_KEY: info.playback.akamaiEdgeAuthKey,
+    CLOUDFRONT_BASE_URL: info.playback.cloudfrontUrl,
+    AKAMAI_BASE_URL: info.playback.akamaiUrl,
   };
 }
 

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { startPlaybackStandIns } from "./cdn/test-stand-ins";
 import { startDevStack } from "./dev-stack";
 import { startRedisServer } from "./redis-server";
 import type { TestStackInfo } from "./test-bindings";
@@ -27,6 +28,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     retiredAt?: number;
   }>;
   const current = keys.find((k) => !k.retiredAt);
+  const cdn = await startPlaybackStandIns({
+    dataDir,
+    originUrl: stack.origin.url,
+    serviceToken: stack.secrets.serviceToken,
+  });
   const info: TestStackInfo = {
     originUrl: stack.origin.url,
     jwksUrl: `${stack.origin.url}/.well-known/jwks.json`,
@@ -36,11 +42,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     redisRestUrl: stack.bridge.url,
     redisRestToken: stack.secrets.redisRestToken,
     serviceToken: stack.secrets.serviceToken,
+    eventsIngestSecret: stack.secrets.eventsIngestSecret,
     signingJwk: JSON.stringify(current?.privateJwk),
     dataDir,
+    playback: cdn.info,
   };
   project.provide("stack", info);
   return async () => {
+    await cdn.close();
     await stack.close();
     await redis.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -7,8 +7,13 @@ import { createServiceApp, healthBody } from "@cadence/shared/http";
 import type { Logger } from "@cadence/shared/log";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { sql } from "drizzle-orm";
+import { advertiserRoutes } from "./advertisers/routes";
+import { auditRoutes } from "./audit/routes";
+import { catalogRoutes } from "./catalog/routes";
 import type { OriginEnv, OriginServices } from "./context";
+import { eventsRoutes } from "./events/routes";
 import { identityRoutes } from "./identity/routes";
+import { mediaRoutes } from "./media/routes";
 
 export function createOriginApp(services: OriginServices, logger: Logger) {
   const app = createServiceApp<OriginEnv>(logger);
@@ -33,6 +38,11 @@ export function createOriginApp(services: OriginServices, logger: Logger) {
   );
 
   app.route("/", identityRoutes());
+  app.route("/", eventsRoutes());
+  app.route("/", catalogRoutes());
+  app.route("/", mediaRoutes());
+  app.route("/", advertiserRoutes());
+  app.route("/", auditRoutes());
   return app;
 }
 

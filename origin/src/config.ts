@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
+import { catalogEnv } from "./catalog/config";
 
 const schema = z.object({
   CADENCE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -25,7 +26,10 @@ const schema = z.object({
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
   /** Shared secret the workers present to the origin (header `x-service-token`). */
   SERVICE_TOKEN: z.string().min(16),
+  /** Secret only the events queue consumer and the origin hold: HMAC of every landing request. */
+  EVENTS_INGEST_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  ...catalogEnv,
 });
 
 export type OriginConfig = z.infer<typeof schema> & { dataDir: string; databaseUrl: string };

@@ -3,6 +3,7 @@
  */
 import type { BaseVariables } from "@cadence/shared/http";
 import type { Redis } from "@upstash/redis";
+import type { Catalog } from "./catalog/service";
 import type { OriginConfig } from "./config";
 import type { Database } from "./db/client";
 import type { KeyStore } from "./identity/keystore";
@@ -16,6 +17,7 @@ export interface OriginServices {
   keys: KeyStore;
   sessions: SessionService;
   throttle: LoginThrottle;
+  catalog: Catalog;
 }
 
 export interface OriginEnv {

@@ -4,6 +4,7 @@
 
 import { createLogger } from "@cadence/shared/log";
 import { serve } from "@hono/node-server";
+import { startAdvertisers } from "./advertisers/seed";
 import { createOriginApp } from "./app";
 import type { OriginConfig } from "./config";
 import { seedDemoAccounts } from "./seed/demo-accounts";
@@ -22,6 +23,11 @@ export async function startOrigin(config: OriginConfig): Promise<RunningOrigin> 
     const created = await seedDemoAccounts(services.db);
     if (created > 0) logger.info("seeded demo accounts", { created });
   }
+  // Tracks whose last change did not reach edge state (Redis was down) are published again.
+  void services.catalog.publisher
+    .publishPending()
+    .catch((err: unknown) => logger.warn("catalog publish failed", { err }));
+  void startAdvertisers(services, logger);
   const app = createOriginApp(services, logger);
   return new Promise((resolve) => {
     const server = serve(

@@ -2,7 +2,9 @@
  * Builds the origin's services from its configuration: database (migrated), Redis (Upstash REST), signing keys.
  */
 import { resolve } from "node:path";
+import { createLogger } from "@cadence/shared/log";
 import { Redis } from "@upstash/redis";
+import { Catalog } from "./catalog/service";
 import type { OriginConfig } from "./config";
 import type { OriginServices } from "./context";
 import { openDatabase } from "./db/client";
@@ -20,5 +22,12 @@ export async function createServices(config: OriginConfig): Promise<OriginServic
   });
   const keys = await KeyStore.open(resolve(config.dataDir, "keys", "signing-keys.json"));
   const sessions = new SessionService(db, keys, redis, config);
-  return { config, db, redis, keys, sessions, throttle: new LoginThrottle(db), close };
+  const catalog = new Catalog(
+    db,
+    redis,
+    config,
+    config.dataDir,
+    createLogger("origin", { part: "catalog" }, config.LOG_LEVEL),
+  );
+  return { config, db, redis, keys, sessions, throttle: new LoginThrottle(db), catalog, close };
 }

@@ -15,7 +15,8 @@ const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizz
 
 export async function openDatabase(url: string, authToken?: string): Promise<{ db: Database; close(): void }> {
   if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)), { recursive: true });
-  const client = createClient({ url, authToken });
+  // `timeout` is the busy timeout of every pooled connection (the PRAGMA below reaches only the first one).
+  const client = createClient({ url, authToken, timeout: 5000 });
   if (url.startsWith("file:")) {
     // WAL lets readers proceed while an ingest transaction writes; busy_timeout rides out short lock waits.
     await client.execute("PRAGMA journal_mode = WAL");

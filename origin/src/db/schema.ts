@@ -5,6 +5,11 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
+export * from "../advertisers/schema";
+export * from "../audit/schema";
+export * from "../catalog/schema";
+export * from "../events/schema";
+
 const createdAt = () => integer("created_at", { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
 export const advertisers = sqliteTable("advertisers", {

@@ -30,8 +30,9 @@ export interface EdgeRendition {
   sampleRate: number;
   channels: number;
   /**
-   * Media-store path of the rendition's folder, content-addressed and immutable, with no leading or trailing slash,
-   * e.g. `media/3f2a…/aac-128`. Segment and init URLs are `<pathway base>/<path>/<uri>`.
+   * Media-store path of the rendition's folder, content-addressed and immutable, with no leading or trailing slash:
+   * `<sha-256 of the source audio>-<ladder version>/<rendition id>`, e.g. `3f2a…9c-l1/aac-128`. Segment and init URLs
+   * are `<pathway base>/<path>/<uri>`; the origin serves them (edge callers only) at `/media/<path>/<uri>`.
    */
   path: string;
   /** The fMP4 init segment (EXT-X-MAP) file name, e.g. `init.mp4`. */
@@ -72,6 +73,11 @@ export interface EdgeTrack {
   genres: string[];
   /** Exact duration in ms (from the sample count). */
   durationMs: number;
+  /** Exact duration in samples of the source at `sampleRate` of the renditions (gapless playback). */
+  durationSamples?: number;
+  /** Release (album) title and label name, for display. */
+  releaseTitle?: string;
+  label?: string;
   /** Integrated loudness (EBU R128) and true peak, for normalisation in players. */
   loudnessLufs: number;
   truePeakDbtp: number;
@@ -82,3 +88,8 @@ export interface EdgeTrack {
 }
 
 export const catalogTrackKey = (trackId: string) => `catalog:track:${trackId}`;
+
+/** Redis set of every published track id (for edge-side listings and reconciliation). */
+export const CATALOG_TRACK_INDEX_KEY = "catalog:tracks";
+/** Redis counter bumped on every catalog change; edge caches of catalog answers key on it. */
+export const CATALOG_GENERATION_KEY = "catalog:generation";

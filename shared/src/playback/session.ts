@@ -2,7 +2,8 @@
  * A playback session: created when a listener mints a master playlist, stored in Redis under `playbackSessionKey`,
  * read by the media-playlist, segment (Cloudflare pathway), steering and events paths.
  *
- * Contract between playback (writer) and steering, events and ads (readers).
+ * Contract between playback (writer) and steering, events and ads (readers). The session record is JSON with a TTL
+ * of its expiry plus a minute; `endedAt` is set in place (same TTL) when a newer session of the account displaces it.
  */
 import type { Tier } from "../auth/claims";
 import type { RenditionId } from "../catalog/edge-track";
@@ -10,6 +11,10 @@ import type { RenditionId } from "../catalog/edge-track";
 /** CDN pathways. The id is also the HLS PATHWAY-ID. */
 export const CDN_IDS = ["cloudfront", "akamai", "cloudflare"] as const;
 export type CdnId = (typeof CDN_IDS)[number];
+
+export function isCdnId(value: unknown): value is CdnId {
+  return typeof value === "string" && (CDN_IDS as readonly string[]).includes(value);
+}
 
 export interface PlaybackSession {
   id: string;
@@ -31,6 +36,15 @@ export interface PlaybackSession {
   /** Set when a newer session of the account ended this one (concurrent-session limit) or the listener stopped. */
   endedAt?: number;
   endedReason?: string;
+  /** The rendition the multivariant playlist put first (from client hints). */
+  startRendition?: RenditionId;
 }
 
+/** Why a session ended: a newer session of the same account took its place. */
+export const SESSION_DISPLACED = "displaced-by-newer-session";
+
 export const playbackSessionKey = (sessionId: string) => `playback:session:${sessionId}`;
+/** Sorted set of an account's session ids, scored by creation time (oldest first): the concurrent-session limit. */
+export const accountSessionsKey = (sub: string) => `playback:account-sessions:${sub}`;
+/** Sorted set of an account's recent mints (session ids scored by time): the sliding-window mint rate limit. */
+export const mintRateKey = (sub: string) => `playback:mint-rate:${sub}`;

@@ -9,6 +9,12 @@ import type { WorkerAppEnv } from "@cadence/shared/worker-app";
 export interface Env extends EdgeBaseEnv {
   /** Secret: presented to the origin as `x-service-token`. */
   SERVICE_TOKEN: string;
+  /** Where browsers reach the playback, ingest-events and ads workers ("" = the page's own origin). */
+  PLAYBACK_PUBLIC_URL: string;
+  EVENTS_PUBLIC_URL: string;
+  ADS_PUBLIC_URL: string;
+  /** Local CDN stand-ins with operator knobs: `cloudfront=<url>,akamai=<url>`; empty in production. */
+  CDN_STAND_IN_URLS: string;
 }
 
 export type AppEnv = WorkerAppEnv<Env, Partial<AuthVariables>>;

@@ -6,8 +6,13 @@
 import type { AuthVariables } from "@cadence/shared/auth/middleware";
 import { edgeAuth } from "@cadence/shared/edge";
 import { createWorkerApp } from "@cadence/shared/worker-app";
+import { advertiserRoutes } from "./advertiser/routes";
+import { catalogRoutes } from "./catalog/routes";
 import type { Env } from "./context";
+import { eventsStatsRoutes } from "./ops/events-stats";
+import { steeringOpsRoutes } from "./ops/steering";
 import { forwardToOrigin } from "./origin-proxy";
+import { webConsoleRoutes } from "./web-console";
 
 const app = createWorkerApp<Env, Partial<AuthVariables>>("api", (env) => ({
   origin: async () => {
@@ -19,6 +24,10 @@ const app = createWorkerApp<Env, Partial<AuthVariables>>("api", (env) => ({
 app.post("/v1/auth/login", (c) => forwardToOrigin(c));
 app.post("/v1/auth/refresh", (c) => forwardToOrigin(c));
 app.post("/v1/auth/logout", (c) => forwardToOrigin(c));
+app.route("/", catalogRoutes());
+app.route("/", eventsStatsRoutes());
+app.route("/", steeringOpsRoutes());
+app.route("/", advertiserRoutes());
 
 app.get("/v1/me", edgeAuth(), (c) => {
   const claims = c.var.claims;
@@ -38,5 +47,7 @@ app.get("/v1/ops/status", edgeAuth({ scopes: ["ops"] }), async (c) => {
   ]);
   return c.json({ origin, signing_keys: jwks.keys.map((k) => k.kid), environment: c.env.ENVIRONMENT });
 });
+
+app.route("/", webConsoleRoutes());
 
 export default app;

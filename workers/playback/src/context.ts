@@ -6,7 +6,42 @@ import type { AuthVariables } from "@cadence/shared/auth/middleware";
 import type { EdgeBaseEnv } from "@cadence/shared/edge";
 import type { WorkerAppEnv } from "@cadence/shared/worker-app";
 
-export interface Env extends EdgeBaseEnv {}
+export interface Env extends EdgeBaseEnv {
+  /** Secret: presented to the origin as `x-service-token` (media pulls of the Cloudflare pathway). */
+  SERVICE_TOKEN: string;
+  /** Secret: HMAC key of playback tokens (media playlist URLs). */
+  PLAYBACK_TOKEN_SECRET: string;
+  /** Secret: HMAC key of the Cloudflare pathway's segment tokens. */
+  CLOUDFLARE_CDN_TOKEN_SECRET: string;
+  /** Secret: CloudFront signing key, PKCS#8 (PEM or its base64 body). */
+  CLOUDFRONT_PRIVATE_KEY: string;
+  /** The CloudFront public key id of that key (`K...`). */
+  CLOUDFRONT_KEY_PAIR_ID: string;
+  /** Secret: Akamai EdgeAuth key, hex. */
+  AKAMAI_EDGEAUTH_KEY: string;
+  /** Default pathway order, comma-separated CDN ids (steering replaces it). */
+  PATHWAY_ORDER: string;
+  /** Base URLs of the CDN distributions (no trailing slash); the Cloudflare pathway is this worker. */
+  CLOUDFRONT_BASE_URL: string;
+  AKAMAI_BASE_URL: string;
+  /** `SHA1` (CloudFront's default) or `SHA256`. */
+  CLOUDFRONT_HASH_ALGORITHM: string;
+  /** Master playlists one account may mint per minute. */
+  MINT_RATE_LIMIT_PER_MINUTE: string;
+  /** Concurrent sessions per tier, e.g. `free=1,premium=1,hifi=1`. */
+  CONCURRENT_SESSIONS: string;
+  /** Added to the track duration for a session's (and its tokens') lifetime. */
+  SESSION_MARGIN_SECONDS: string;
+  /** `true` binds CDN tokens to the client IP (CloudFront IpAddress, Akamai ip=). */
+  CDN_BIND_CLIENT_IP: string;
+  /** The ads worker (server-side ad insertion for free sessions: breaks, ad media, beacons). */
+  ADS: Fetcher;
+  /** A free listener gets a break at the start of listening, then again once this many minutes have passed. */
+  AD_BREAK_INTERVAL_MINUTES: string;
+  /** Longest break, seconds, and most ads in it. */
+  AD_BREAK_MAX_SECONDS: string;
+  AD_BREAK_MAX_ADS: string;
+}
 
 export type AppEnv = WorkerAppEnv<Env, Partial<AuthVariables>>;
 

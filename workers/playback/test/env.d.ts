@@ -4,5 +4,10 @@ declare namespace Cloudflare {
     UPSTASH_REDIS_REST_TOKEN: string;
     SERVICE_TOKEN: string;
     TEST_SIGNING_JWK: string;
+    PLAYBACK_TOKEN_SECRET: string;
+    CLOUDFLARE_CDN_TOKEN_SECRET: string;
+    CLOUDFRONT_PRIVATE_KEY: string;
+    CLOUDFRONT_KEY_PAIR_ID: string;
+    AKAMAI_EDGEAUTH_KEY: string;
   }
 }

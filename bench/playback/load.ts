@@ -1,0 +1,51 @@
+/**
+ * The load generator of `npm run bench:playback`, in its own process so that its CPU is not counted as the
+ * workers' (run.ts measures the CPU each worker's processes burn per request). Receives runs over IPC, answers
+ * autocannon's figures. Each request takes the next path and the next Authorization header, round robin.
+ */
+import autocannon from "autocannon";
+
+export interface LoadRun {
+  url: string;
+  paths: string[];
+  authorizations: string[];
+  connections: number;
+  seconds: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+process.on("message", async (run: LoadRun) => {
+  let i = 0;
+  const result = await autocannon({
+    url: run.url,
+    connections: run.connections,
+    duration: run.seconds,
+    requests: [
+      {
+        setupRequest: (req) => {
+          const n = i++;
+          const path = run.paths[n % run.paths.length]!;
+          const authorization = run.authorizations.length
+            ? run.authorizations[n % run.authorizations.length]
+            : undefined;
+          return { ...req, path, headers: authorization ? { authorization } : {} };
+        },
+      },
+    ],
+  });
+  const answer: LoadResult = {
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+  process.send?.(answer);
+});

@@ -1,0 +1,27 @@
+/**
+ * The playback part of the test stack: secrets generated into the run's data folder, the fixture track's media in
+ * the origin's media store, and both CDN stand-ins in-process, pulling from the test origin.
+ */
+import { join } from "node:path";
+import { buildSineMedia } from "../e2e/sine-fixture";
+import type { PlaybackStackInfo, TestStackInfo } from "../test-bindings";
+import { playbackSecrets } from "./secrets";
+import { startCdnStandIn } from "./stand-ins";
+
+export async function startPlaybackStandIns(
+  stack: Pick<TestStackInfo, "dataDir" | "originUrl" | "serviceToken">,
+): Promise<{ info: PlaybackStackInfo; close(): Promise<void> }> {
+  const secrets = playbackSecrets(stack.dataDir);
+  const options = { originUrl: stack.originUrl, serviceToken: stack.serviceToken, secrets };
+  const [fixture, cloudfront, akamai] = await Promise.all([
+    buildSineMedia(join(stack.dataDir, "media")),
+    startCdnStandIn("cloudfront", options),
+    startCdnStandIn("akamai", options),
+  ]);
+  return {
+    info: { ...secrets, cloudfrontUrl: cloudfront.url, akamaiUrl: akamai.url, fixture },
+    close: async () => {
+      await Promise.all([cloudfront.close(), akamai.close()]);
+    },
+  };
+}

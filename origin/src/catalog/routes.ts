@@ -1,0 +1,175 @@
+/**
+ * The catalog's HTTP surface on the origin. Every route answers only the edge (requests carrying the workers'
+ * service token): apps reach the catalog through the api worker, which authenticates listeners and caches; the ops
+ * ingest endpoint is scoped to ops there.
+ *
+ * - `GET /v1/catalog/tracks|releases|artists` (cursor pagination) and `/{id}`; `GET /v1/search?q=`
+ * - `POST /v1/ops/catalog/deliveries` with a zip of a delivery folder: the ingest report (201 ingested, 200 unchanged,
+ *   422 rejected with every error and its element path, 409 older than what the catalog holds, 413 too large)
+ */
+import { parseWith } from "@cadence/shared/http";
+import { Problem, problems } from "@cadence/shared/problem";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { OriginEnv } from "../context";
+import type { IngestReport } from "./ingest";
+import {
+  artistDetail,
+  decodeCursor,
+  listArtists,
+  listReleases,
+  listTracks,
+  releaseDetail,
+  trackDetail,
+} from "./queries";
+import { searchCatalog } from "./search";
+import { UploadTooLarge } from "./service";
+import { FfmpegMissing } from "./transcode/ladder";
+
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+const searchQuery = z.object({
+  q: z.string().trim().min(1, "Give a search text in `q`.").max(200),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+  cursor: z.string().max(200).optional(),
+});
+const ID = /^[a-z]{3}_[A-Za-z0-9_-]{1,80}$/;
+
+/** Catalog answers are the same for every caller: let the edge cache them briefly. */
+const CACHEABLE = "public, max-age=30";
+
+export function requireEdge(c: Context<OriginEnv>): void {
+  if (!c.var.fromEdge) {
+    throw new Problem(403, "edge-only", "This origin endpoint serves the edge only; call it through the api worker.");
+  }
+}
+
+function pageArgs(c: Context<OriginEnv>) {
+  const query = parseWith(pageQuery, c.req.query(), "query");
+  let after: string | undefined;
+  if (query.cursor !== undefined) {
+    after = decodeCursor(query.cursor);
+    if (after === undefined) throw problems.badRequest("`cursor` is not a cursor this API returned; start without it.");
+  }
+  return { after, limit: query.limit };
+}
+
+function idParam(c: Context<OriginEnv>, what: string): string {
+  const id = c.req.param("id") ?? "";
+  if (!ID.test(id)) throw problems.notFound(`No ${what} ${id}.`);
+  return id;
+}
+
+export function catalogRoutes() {
+  const app = new Hono<OriginEnv>();
+  app.use("/v1/catalog/*", async (c, next) => {
+    requireEdge(c);
+    await next();
+  });
+
+  app.get("/v1/catalog/tracks", async (c) => {
+    const { after, limit } = pageArgs(c);
+    c.header("cache-control", CACHEABLE);
+    return c.json(await listTracks(c.var.services.db, after, limit));
+  });
+  app.get("/v1/catalog/tracks/:id", async (c) => {
+    const { catalog, db } = c.var.services;
+    const track = await trackDetail(db, catalog.packager, idParam(c, "track"));
+    if (!track) throw problems.notFound(`No track ${c.req.param("id")}.`);
+    c.header("cache-control", CACHEABLE);
+    return c.json(track);
+  });
+  app.get("/v1/catalog/releases", async (c) => {
+    const { after, limit } = pageArgs(c);
+    c.header("cache-control", CACHEABLE);
+    return c.json(await listReleases(c.var.services.db, after, limit));
+  });
+  app.get("/v1/catalog/releases/:id", async (c) => {
+    const release = await releaseDetail(c.var.services.db, idParam(c, "release"));
+    if (!release) throw problems.notFound(`No release ${c.req.param("id")}.`);
+    c.header("cache-control", CACHEABLE);
+    return c.json(release);
+  });
+  app.get("/v1/catalog/artists", async (c) => {
+    const { after, limit } = pageArgs(c);
+    c.header("cache-control", CACHEABLE);
+    return c.json(await listArtists(c.var.services.db, after, limit));
+  });
+  app.get("/v1/catalog/artists/:id", async (c) => {
+    const artist = await artistDetail(c.var.services.db, idParam(c, "artist"));
+    if (!artist) throw problems.notFound(`No artist ${c.req.param("id")}.`);
+    c.header("cache-control", CACHEABLE);
+    return c.json(artist);
+  });
+
+  app.get("/v1/search", async (c) => {
+    requireEdge(c);
+    const query = parseWith(searchQuery, c.req.query(), "query");
+    let offset = 0;
+    if (query.cursor !== undefined) {
+      const decoded = Number(decodeCursor(query.cursor));
+      if (!Number.isInteger(decoded) || decoded < 0) {
+        throw problems.badRequest("`cursor` is not a cursor this API returned; start without it.");
+      }
+      offset = decoded;
+    }
+    const result = await searchCatalog(c.var.services.db, query.q, query.limit, offset);
+    const next = offset + query.limit < result.total ? String(offset + query.limit) : null;
+    c.header("cache-control", CACHEABLE);
+    return c.json({
+      ...result,
+      next_cursor: next === null ? null : Buffer.from(JSON.stringify({ after: next })).toString("base64url"),
+    });
+  });
+
+  app.post("/v1/ops/catalog/deliveries", async (c) => {
+    requireEdge(c);
+    const type = (c.req.header("content-type") ?? "").toLowerCase();
+    if (!type.startsWith("application/zip") && !type.startsWith("application/octet-stream")) {
+      throw new Problem(
+        415,
+        "unsupported-media-type",
+        "Upload the delivery folder as a zip (`content-type: application/zip`).",
+      );
+    }
+    const body = c.req.raw.body;
+    if (!body) throw problems.badRequest("The request has no body: upload the delivery as a zip.");
+    let report: IngestReport;
+    try {
+      // A caller that goes away cancels the ingest (nothing is written before the final transaction).
+      report = await c.var.services.catalog.ingestArchive(body, c.req.raw.signal);
+    } catch (err) {
+      if (err instanceof UploadTooLarge) throw new Problem(413, "delivery-too-large", err.message);
+      if (err instanceof FfmpegMissing) throw problems.unavailable("transcoder-unavailable", err.message, 60);
+      if (c.req.raw.signal.aborted) {
+        // The caller went away (499, as proxies log it): the ingest stopped before its transaction; not our error.
+        throw new Problem(
+          499,
+          "client-closed-request",
+          "The caller disconnected; the ingest was cancelled, nothing written.",
+        );
+      }
+      throw err;
+    }
+    return reportResponse(c, report);
+  });
+  return app;
+}
+
+export function reportResponse(c: Context<OriginEnv>, report: IngestReport): Response {
+  c.header("cache-control", "no-store");
+  if (report.status === "ingested") return c.json(report, 201);
+  if (report.status === "unchanged") return c.json(report, 200);
+  const first = report.errors[0];
+  const summary = first
+    ? `${first.path}: ${first.message}${report.errors.length > 1 ? ` (and ${report.errors.length - 1} more)` : ""}`
+    : "The delivery was refused.";
+  const problem =
+    report.status === "stale"
+      ? new Problem(409, "stale-delivery", summary, { extensions: { errors: report.errors, report } })
+      : new Problem(422, "delivery-rejected", summary, { extensions: { errors: report.errors, report } });
+  throw problem;
+}

@@ -1,0 +1,105 @@
+/**
+ * The catalog as one service of the origin: the media store, the transcoding pool and packager, the edge publisher,
+ * and ingestion of folders and uploaded archives. Built once at start-up (services.ts) and reached by routes through
+ * `c.var.services.catalog`.
+ */
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Logger } from "@cadence/shared/log";
+import type { Redis } from "@upstash/redis";
+import type { Database } from "../db/client";
+import { createMediaStore, type MediaStore } from "../media/store";
+import type { CatalogSettings } from "./config";
+import { ArchiveRejected, extractZip } from "./ddex/archive";
+import { type IngestProgress, type IngestReport, ingestDelivery } from "./ingest";
+import { EdgePublisher } from "./publish";
+import type { Binaries } from "./transcode/ladder";
+import { Packager, WorkerPool } from "./transcode/packager";
+
+export class UploadTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`The upload is larger than ${limit} bytes.`);
+  }
+}
+
+export class Catalog {
+  readonly store: MediaStore;
+  readonly pool: WorkerPool;
+  readonly packager: Packager;
+  readonly publisher: EdgePublisher;
+  readonly bin: Binaries;
+
+  constructor(
+    readonly db: Database,
+    redis: Redis,
+    readonly settings: CatalogSettings,
+    dataDir: string,
+    private readonly logger: Logger,
+  ) {
+    this.store = createMediaStore(settings, dataDir);
+    this.pool = new WorkerPool(settings.TRANSCODE_CONCURRENCY);
+    this.bin = { ffmpeg: settings.FFMPEG_PATH, ffprobe: settings.FFPROBE_PATH };
+    this.packager = new Packager(this.store, this.pool, this.bin);
+    this.publisher = new EdgePublisher(db, redis, this.packager, logger);
+  }
+
+  /** Ingests a delivery folder; progress is logged per track (and passed on) for long deliveries. */
+  async ingestFolder(
+    folder: string,
+    onProgress?: (p: IngestProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<IngestReport> {
+    const report = await ingestDelivery(
+      { db: this.db, packager: this.packager, publisher: this.publisher, bin: this.bin, logger: this.logger },
+      folder,
+      (p) => {
+        this.logger.info("ingest progress", { done: p.done, total: p.total, track: p.track, transcoded: p.transcoded });
+        onProgress?.(p);
+      },
+      signal,
+    );
+    const fields = { status: report.status, message: report.message?.id, tracks: report.tracks.length, ms: report.ms };
+    if (report.status === "ingested") this.logger.info("delivery ingested", fields);
+    else this.logger.info("delivery not ingested", { ...fields, errors: report.errors.length });
+    return report;
+  }
+
+  /** Ingests an uploaded zip: streamed to disk under the size cap, extracted safely, ingested, cleaned up. */
+  async ingestArchive(body: ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<IngestReport> {
+    const work = await mkdtemp(join(tmpdir(), "cadence-delivery-"));
+    try {
+      const zip = join(work, "delivery.zip");
+      const limit = this.settings.INGEST_MAX_BYTES;
+      let received = 0;
+      const cap = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          received += chunk.length;
+          if (received > limit) done(new UploadTooLarge(limit));
+          else done(null, chunk);
+        },
+      });
+      await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream), cap, createWriteStream(zip));
+      const folder = await extractZip(zip, join(work, "delivery"), { maxExpandedBytes: limit * 2, maxEntries: 10_000 });
+      return await this.ingestFolder(folder, undefined, signal);
+    } catch (err) {
+      if (err instanceof ArchiveRejected) {
+        return {
+          status: "rejected",
+          releases: [],
+          tracks: [],
+          errors: [{ path: "archive", code: err.code, message: err.message }],
+          warnings: [],
+          published: 0,
+          ms: { validate: 0, transcode: 0, commit: 0, total: 0 },
+        };
+      }
+      throw err;
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The origin's events endpoints. Landing, dead letters and lookups are called only by the ingest-events worker and
+ * must carry its HMAC signature (`x-events-signature`, secret `EVENTS_INGEST_SECRET`), which no other worker holds;
+ * the counts are read by the api worker with the edge's service token after it checked the ops scope. A fault knob for
+ * the landing endpoint exists outside production only.
+ */
+
+import type { IncomingMessage as NodeIncomingMessage } from "node:http";
+import { eventsMessageSchema } from "@cadence/shared/events/message";
+import { EVENTS_SIGNATURE_HEADER, verifyEventsRequest } from "@cadence/shared/events/signature";
+import { parseWith } from "@cadence/shared/http";
+import { Problem, problems } from "@cadence/shared/problem";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { OriginEnv } from "../context";
+import { listDeadLetters, markReplayed, storeDeadLetters } from "./dead-letters";
+import { LandingFaults } from "./faults";
+import { lookupEvents } from "./lookup";
+import { eventsStats } from "./stats";
+import { type IncomingMessage, type LandingResult, landMessages } from "./store";
+
+const landingBody = z.object({
+  messages: z
+    .array(z.object({ id: z.string().min(1).max(128), attempts: z.number().int().min(0), body: z.unknown() }))
+    .min(1)
+    .max(100),
+});
+const deadLetterBody = z.object({
+  messages: z
+    .array(z.object({ id: z.string().min(1).max(128), attempts: z.number().int().min(0), body: z.string() }))
+    .min(1)
+    .max(100),
+});
+const batchIdsBody = z.object({ batch_ids: z.array(z.string().min(1).max(200)).min(1).max(500) });
+const lookupBody = z.object({ event_ids: z.array(z.string().min(1).max(128)).min(1).max(5000) });
+const faultBody = z.object({
+  mode: z.enum(["down", "error", "none"]),
+  calls: z.number().int().min(0).max(10_000).default(1),
+});
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day, YYYY-MM-DD");
+const statsQuery = z.object({
+  from: day.optional(),
+  to: day.optional(),
+  track_id: z.string().min(1).max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+const deadLetterQuery = z.object({
+  status: z.enum(["pending", "replayed", "all"]).default("pending"),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  bodies: z.enum(["0", "1"]).default("0"),
+  batch_id: z.string().max(200).optional(),
+});
+const batchIdList = z.array(z.string().min(1).max(200)).max(500);
+
+type Ctx = Context<OriginEnv>;
+
+/** The request body, once its signature is verified. */
+async function signedBody(c: Ctx): Promise<string> {
+  const secret = c.var.services.config.EVENTS_INGEST_SECRET;
+  if (!secret) {
+    throw problems.unavailable(
+      "events-ingest-not-configured",
+      "The origin has no EVENTS_INGEST_SECRET; the events pipeline cannot land anything.",
+    );
+  }
+  const body = await c.req.text();
+  const url = new URL(c.req.url);
+  const check = await verifyEventsRequest(
+    secret,
+    c.req.header(EVENTS_SIGNATURE_HEADER),
+    c.req.method,
+    url.pathname + url.search,
+    body,
+  );
+  if (!check.ok) throw new Problem(401, "events-signature-invalid", check.detail);
+  return body;
+}
+
+function jsonOf(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw problems.badRequest("The body is not valid JSON.");
+  }
+}
+
+function requireEdge(c: Ctx): void {
+  if (!c.var.fromEdge) throw problems.forbidden("edge-only", "Only the edge may call this endpoint.");
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export function eventsRoutes(): Hono<OriginEnv> {
+  const app = new Hono<OriginEnv>();
+  const faults = new LandingFaults();
+
+  /** The queue consumer lands a batch of messages; each message is answered on its own. */
+  app.post("/internal/events/batches", async (c) => {
+    const body = await signedBody(c);
+    const fault = faults.take();
+    if (fault === "down") {
+      (c.env as { incoming?: NodeIncomingMessage } | undefined)?.incoming?.socket.destroy();
+      throw new Error("injected fault: origin down");
+    }
+    if (fault === "error") throw new Problem(500, "injected-fault", "Injected fault: the origin answers 500.");
+    const { messages } = parseWith(landingBody, jsonOf(body), "body");
+    const valid: IncomingMessage[] = [];
+    const invalid: Array<{ id: string; status: "invalid"; detail: string }> = [];
+    for (const m of messages) {
+      const parsed = eventsMessageSchema.safeParse(m.body);
+      if (parsed.success) valid.push({ id: m.id, attempts: m.attempts, body: parsed.data });
+      else {
+        const issue = parsed.error.issues[0];
+        invalid.push({ id: m.id, status: "invalid", detail: `${issue?.path.join(".")}: ${issue?.message}` });
+      }
+    }
+    const landed: LandingResult[] = valid.length ? await landMessages(c.var.services.db, valid) : [];
+    if (invalid.length) c.var.log.warn("invalid events messages", { invalid });
+    return c.json({ results: [...landed, ...invalid] });
+  });
+
+  /** The dead-letter queue's consumer parks messages the main consumer gave up on. */
+  app.post("/internal/events/dead-letters", async (c) => {
+    const { messages } = parseWith(deadLetterBody, jsonOf(await signedBody(c)), "body");
+    await storeDeadLetters(c.var.services.db, messages);
+    c.var.log.warn("events dead-lettered", { messages: messages.map((m) => m.id) });
+    return c.json({ stored: messages.length });
+  });
+
+  app.get("/internal/events/dead-letters", async (c) => {
+    await signedBody(c);
+    const q = parseWith(deadLetterQuery, c.req.query(), "query");
+    const rows = await listDeadLetters(c.var.services.db, {
+      status: q.status,
+      limit: q.limit,
+      bodies: q.bodies === "1",
+      batchIds: parseWith(batchIdList, c.req.queries("batch_id") ?? [], "query.batch_id"),
+    });
+    return c.json({ dead_letters: rows });
+  });
+
+  app.post("/internal/events/dead-letters/replayed", async (c) => {
+    const { batch_ids } = parseWith(batchIdsBody, jsonOf(await signedBody(c)), "body");
+    return c.json({ marked: await markReplayed(c.var.services.db, batch_ids) });
+  });
+
+  /** Which of these event ids are stored, and which were refused (with their reasons). */
+  app.post("/internal/events/lookup", async (c) => {
+    const { event_ids } = parseWith(lookupBody, jsonOf(await signedBody(c)), "body");
+    return c.json(await lookupEvents(c.var.services.db, event_ids));
+  });
+
+  app.get("/internal/events/stats", async (c) => {
+    requireEdge(c);
+    const q = parseWith(statsQuery, c.req.query(), "query");
+    const now = Date.now();
+    const to = q.to ?? isoDay(now);
+    const from = q.from ?? isoDay(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000);
+    if (from > to) throw problems.badRequest("from must not be after to.");
+    c.header("cache-control", "no-store");
+    return c.json(
+      await eventsStats(c.var.services.db, c.var.services.redis, { from, to, trackId: q.track_id, limit: q.limit }),
+    );
+  });
+
+  app.get("/internal/events/faults", (c) => {
+    requireEdge(c);
+    return c.json(faults.state());
+  });
+
+  app.put("/internal/events/faults", async (c) => {
+    requireEdge(c);
+    if (c.var.services.config.CADENCE_ENV === "production") {
+      throw problems.forbidden("faults-disabled", "Fault injection is disabled in production.");
+    }
+    const { mode, calls } = parseWith(faultBody, jsonOf(await c.req.text()), "body");
+    faults.set(mode, calls);
+    return c.json(faults.state());
+  });
+
+  return app;
+}

@@ -1,0 +1,323 @@
+/**
+ * What the ingester says about messages: the official ERN 4.3 sample is accepted, and deliberately broken deliveries
+ * each get their precise error (code and element path), all problems of a delivery at once, and nothing written:
+ * no catalog row, no media file, no edge state.
+ */
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { join, resolve } from "node:path";
+import { sql } from "drizzle-orm";
+import { zipSync } from "fflate";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { inspectDelivery } from "../../src/catalog/ddex/delivery";
+import { readErn } from "../../src/catalog/ddex/ern";
+import { checkIcpn, checkIsrc, checkIswc, parseIsoDuration } from "../../src/catalog/ddex/identifiers";
+import { parseXml } from "../../src/catalog/ddex/xml";
+import { md5Of, newReleaseMessage, synthesizeAudio } from "../../src/catalog/demo/delivery-builder";
+import { availabilityOf } from "../../src/catalog/model";
+import { freshOrigin } from "../helpers";
+import { buildDelivery, copyOf, messageFileOf, smallRelease, tempDir, zipFolder } from "./helpers";
+
+const SAMPLE = resolve(import.meta.dirname, "../../../../shared/reference/ddex/samples/SimpleAudioSingle.xml");
+const SAMPLE_AUDIO = "resources/190295810726_00001_LL.flac";
+
+describe("identifiers", () => {
+  it("ISRC: form only, hyphens stripped, upper-cased", () => {
+    expect(checkIsrc("gb-ayc-17-00598")).toEqual({ ok: true, value: "GBAYC1700598" });
+    expect(checkIsrc("GBAYC170059").ok).toBe(false);
+    expect(checkIsrc("G1AYC1700598").ok).toBe(false);
+  });
+  it("ICPN: UPC-A and EAN-13 with the GS1 check digit", () => {
+    expect(checkIcpn("190295810726")).toEqual({ ok: true, value: "190295810726" });
+    expect(checkIcpn("4006381333931").ok).toBe(true);
+    expect(checkIcpn("4006381333932")).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining("check digit is 1"),
+    });
+    expect(checkIcpn("12345").ok).toBe(false);
+  });
+  it("ISWC: T-034.524.680-1 is valid, any other check digit is not", () => {
+    expect(checkIswc("T-034.524.680-1")).toEqual({ ok: true, value: "T0345246801" });
+    expect(checkIswc("T-034.524.680-7")).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining("check digit is 1"),
+    });
+  });
+  it("ISO 8601 durations", () => {
+    expect(parseIsoDuration("PT4M23.583S")).toBe(263_583);
+    expect(parseIsoDuration("PT1H")).toBe(3_600_000);
+    expect(parseIsoDuration("PT")).toBeUndefined();
+    expect(parseIsoDuration("4:23")).toBeUndefined();
+  });
+});
+
+describe("the official ERN 4.3 sample (SimpleAudioSingle.xml)", () => {
+  it("parses and validates at message level without a single issue", () => {
+    const { message, issues } = readErn(parseXml(readFileSync(SAMPLE, "utf8")));
+    expect(issues).toEqual([]);
+    expect(message).toMatchObject({ kind: "NewReleaseMessage", version: "4.3", messageId: "W83814161" });
+    expect(message?.recordings[0]).toMatchObject({
+      isrc: "GBAYC1700598",
+      title: "RIOPY: I Love You",
+      durationMs: 263_583,
+    });
+    expect(message?.releases[0]).toMatchObject({ key: "grid:A10302B0003989564F", recordingRefs: ["A1"] });
+    expect(message?.deals).toHaveLength(747);
+  });
+
+  it("its 747 per-territory deals compact to two streaming rules (downloads license no tier)", () => {
+    const { message } = readErn(parseXml(readFileSync(SAMPLE, "utf8")));
+    const rows = message!.deals!.map((d) => ({ ...d, startAt: d.start ?? null, endAt: d.end ?? null }));
+    const { rules } = availabilityOf(rows, null);
+    expect(rules.map((r) => r.tiers)).toEqual([["free"], ["hifi", "premium"]]);
+    expect(rules[0]?.territories).toContain("DE");
+    expect(rules[0]?.territories.length).toBeGreaterThan(200);
+  });
+
+  it("as delivered (without its audio file) is refused for exactly that: the missing file, with its path", async () => {
+    const folder = tempDir();
+    copyFileSync(SAMPLE, join(folder, "SimpleAudioSingle.xml"));
+    const { issues } = await inspectDelivery(folder);
+    expect(issues).toEqual([
+      {
+        path: "/NewReleaseMessage/ResourceList/SoundRecording/SoundRecordingEdition/TechnicalDetails/DeliveryFile/File/URI",
+        code: "file-missing",
+        message: `${SAMPLE_AUDIO} is referenced by the message but is not in the delivery.`,
+      },
+    ]);
+  });
+});
+
+describe("ERN 4.1 and 4.2", () => {
+  const md5 = new Map([
+    ["QZTST2600001", "0".repeat(32)],
+    ["QZTST2600002", "0".repeat(32)],
+  ]);
+  const xml43 = newReleaseMessage(smallRelease(), md5);
+
+  it("reads a 4.2 message (same structure, its own namespace)", () => {
+    const { message, issues } = readErn(
+      parseXml(xml43.replaceAll("http://ddex.net/xml/ern/43", "http://ddex.net/xml/ern/42")),
+    );
+    expect(issues).toEqual([]);
+    expect(message).toMatchObject({ version: "4.2", recordings: [{ isrc: "QZTST2600001" }, { isrc: "QZTST2600002" }] });
+  });
+
+  it("reads a 4.1-style SoundRecording that keeps its ids and files without a SoundRecordingEdition", () => {
+    const xml41 = xml43
+      .replaceAll("http://ddex.net/xml/ern/43", "http://ddex.net/xml/ern/41")
+      .replace(/<SoundRecordingEdition>\s*/g, "")
+      .replace(/<\/SoundRecordingEdition>\s*/g, "");
+    const { message, issues } = readErn(parseXml(xml41));
+    expect(issues).toEqual([]);
+    expect(message?.version).toBe("4.1");
+    expect(message?.recordings[1]).toMatchObject({
+      isrc: "QZTST2600002",
+      file: { uri: "resources/QZTST2600002.flac" },
+    });
+  });
+
+  it("refuses other namespaces and message types", () => {
+    const { issues } = readErn(parseXml(xml43.replaceAll("http://ddex.net/xml/ern/43", "http://ddex.net/xml/ern/382")));
+    expect(issues).toMatchObject([{ code: "not-ern", path: "/NewReleaseMessage" }]);
+  });
+});
+
+describe("broken deliveries", () => {
+  let good: string;
+  beforeAll(async () => {
+    good = await buildDelivery(smallRelease());
+  }, 60_000);
+
+  const broken = async (edit: (folder: string, xml: string) => string | undefined) => {
+    const folder = await copyOf(good);
+    const file = messageFileOf(folder);
+    const xml = edit(folder, readFileSync(file, "utf8"));
+    if (xml !== undefined) writeFileSync(file, xml);
+    return folder;
+  };
+  const issuesOf = async (folder: string) => (await inspectDelivery(folder)).issues;
+
+  it("a bad ICPN check digit", async () => {
+    const folder = await broken((_, x) => x.replace("<ICPN>4006381333931<", "<ICPN>4006381333932<"));
+    expect(await issuesOf(folder)).toEqual([
+      {
+        path: "/NewReleaseMessage/ReleaseList/Release/ReleaseId/ICPN",
+        code: "invalid-icpn",
+        message: 'ICPN "4006381333932" has check digit 2; the GS1 check digit is 1.',
+      },
+    ]);
+  });
+
+  it("a bad ISWC check digit and a malformed ISRC, both reported at once", async () => {
+    const folder = await broken((_, x) =>
+      x.replace("T-034.524.680-1", "T-034.524.680-9").replace("<ISRC>QZTST2600002<", "<ISRC>QZTST26002<"),
+    );
+    const issues = await issuesOf(folder);
+    expect(issues.map((i) => [i.code, i.path])).toEqual([
+      ["invalid-iswc", "/NewReleaseMessage/ResourceList/SoundRecording[1]/WorkId/ISWC"],
+      ["invalid-isrc", "/NewReleaseMessage/ResourceList/SoundRecording[2]/SoundRecordingEdition/ResourceId/ISRC"],
+    ]);
+  });
+
+  it("a missing file", async () => {
+    const folder = await broken((f) => {
+      unlinkSync(join(f, "resources", "QZTST2600002.flac"));
+      return undefined;
+    });
+    expect(await issuesOf(folder)).toMatchObject([
+      {
+        code: "file-missing",
+        path: "/NewReleaseMessage/ResourceList/SoundRecording[2]/SoundRecordingEdition/TechnicalDetails/DeliveryFile/File/URI",
+      },
+    ]);
+  });
+
+  it("a wrong hash (the file changed after the message was made)", async () => {
+    const folder = await broken((f) => {
+      const audio = join(f, "resources", "QZTST2600001.flac");
+      const bytes = readFileSync(audio);
+      bytes[bytes.length - 10] = (bytes[bytes.length - 10]! + 1) % 256;
+      writeFileSync(audio, bytes);
+      return undefined;
+    });
+    const [issue] = await issuesOf(folder);
+    expect(issue).toMatchObject({ code: "hash-mismatch", path: expect.stringContaining("SoundRecording[1]") });
+    expect(issue?.message).toMatch(/its MD5 is [0-9a-f]{32}, but the message declares [0-9a-f]{32}/);
+  });
+
+  it("an entity expansion bomb is refused before any expansion", async () => {
+    const folder = await broken((_, x) => {
+      const lol = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join("");
+      return x
+        .replace(
+          '<?xml version="1.0" encoding="UTF-8"?>',
+          `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">${lol}]>`,
+        )
+        .replace("<DisplayTitleText>First Test<", "<DisplayTitleText>&lol9;<");
+    });
+    expect(await issuesOf(folder)).toMatchObject([{ code: "xml-dtd-refused" }]);
+  });
+
+  it("a path traversal reference, and a symlink out of the delivery", async () => {
+    const folder = await broken((f, x) => {
+      symlinkSync("/etc/hostname", join(f, "resources", "link.flac"));
+      return x
+        .replace("resources/QZTST2600001.flac", "../../../../etc/passwd")
+        .replace("resources/QZTST2600002.flac", "resources/link.flac");
+    });
+    const issues = await issuesOf(folder);
+    expect(issues.map((i) => i.code)).toEqual(["path-outside-delivery", "path-outside-delivery"]);
+    expect(issues[0]?.message).toContain("../../../../etc/passwd");
+    expect(issues[1]?.message).toContain("through a link");
+  });
+
+  it("dangling references between PartyList, ResourceList, ReleaseList and DealList", async () => {
+    const folder = await broken((_, x) =>
+      x
+        .replace("<DealReleaseReference>R0<", "<DealReleaseReference>R9<")
+        .replace("<ReleaseResourceReference>A2<", "<ReleaseResourceReference>A9<")
+        .replace("<ReleaseLabelReference>PLabel<", "<ReleaseLabelReference>PNobody<"),
+    );
+    const issues = await issuesOf(folder);
+    expect(issues.map((i) => [i.code, i.path, i.message])).toEqual([
+      [
+        "dangling-reference",
+        "/NewReleaseMessage/ReleaseList/Release/ReleaseLabelReference",
+        "ReleaseLabelReference PNobody is not in the PartyList.",
+      ],
+      [
+        "dangling-reference",
+        "/NewReleaseMessage/ReleaseList/Release/ResourceGroup/ResourceGroupContentItem[2]/ReleaseResourceReference",
+        "ReleaseResourceReference A9 is not in the ResourceList.",
+      ],
+      [
+        "dangling-reference",
+        "/NewReleaseMessage/DealList/ReleaseDeal/DealReleaseReference",
+        "DealReleaseReference R9 is not in the ReleaseList.",
+      ],
+    ]);
+  });
+
+  it("a bad duration, a missing required composite and a bad territory", async () => {
+    const folder = await broken((_, x) =>
+      x
+        .replace(/<Duration>PT0M8\.000S<\/Duration>/, "<Duration>8 seconds</Duration>")
+        .replace(/<DisplayArtistName>The Test Tones<\/DisplayArtistName>/, "")
+        .replace("<TerritoryCode>Worldwide<", "<TerritoryCode>Germany<"),
+    );
+    expect((await issuesOf(folder)).map((i) => [i.code, i.path])).toEqual([
+      ["required", "/NewReleaseMessage/ResourceList/SoundRecording[1]/DisplayArtistName"],
+      ["invalid-duration", "/NewReleaseMessage/ResourceList/SoundRecording[1]/Duration"],
+      ["invalid-territory", "/NewReleaseMessage/DealList/ReleaseDeal/Deal/DealTerms/TerritoryCode"],
+    ]);
+  });
+
+  it("through the HTTP endpoint: each is a 422 listing its errors, and nothing is written anywhere", async () => {
+    const origin = await freshOrigin();
+    const token = inject("stack").serviceToken;
+    const post = (body: Uint8Array<ArrayBuffer>) =>
+      origin.request("/v1/ops/catalog/deliveries", {
+        method: "POST",
+        headers: { "content-type": "application/zip", "x-service-token": token },
+        body,
+      });
+    const deliveries = [
+      await broken((_, x) => x.replace("<ICPN>4006381333931<", "<ICPN>4006381333932<")),
+      await broken((f) => {
+        unlinkSync(join(f, "resources", "QZTST2600002.flac"));
+        return undefined;
+      }),
+      await broken((_, x) => x.replace("<DealReleaseReference>R0<", "<DealReleaseReference>R9<")),
+    ];
+    for (const folder of deliveries) {
+      const res = await post(zipFolder(folder));
+      expect(res.status).toBe(422);
+      const body = (await res.json()) as { code: string; errors: unknown[] };
+      expect(body.code).toBe("delivery-rejected");
+      expect(body.errors.length).toBe(1);
+    }
+    // A zip whose entry climbs out of the folder ("zip slip").
+    const slip = await post(new Uint8Array(zipSync({ "../escape.xml": new TextEncoder().encode("<x/>") })));
+    expect(slip.status).toBe(422);
+    expect(await slip.json()).toMatchObject({ errors: [{ code: "archive-unsafe-path" }] });
+
+    for (const table of ["catalog_tracks", "catalog_releases", "catalog_deals", "catalog_ingests", "catalog_artists"]) {
+      const [row] = await origin.services.db.all<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`));
+      expect(row?.n, table).toBe(0);
+    }
+    expect(origin.services.catalog.packager.transcodes).toBe(0);
+    expect(existsSync(join(origin.dataDir, "media"))).toBe(false);
+  });
+});
+
+describe("the official sample with an audio file of the referenced name", () => {
+  it("is ingested: every check passes once the file is there and its MD5 matches", async () => {
+    const folder = tempDir();
+    mkdirSync(join(folder, "resources"));
+    await synthesizeAudio("ffmpeg", join(folder, SAMPLE_AUDIO), 6, 3);
+    // The sample's HashSum is of the label's real file, which is not public: declare our file's MD5 instead.
+    const xml = readFileSync(SAMPLE, "utf8").replace(
+      "db7dd2f3bb9b322646e3f4d7b65b47ab",
+      await md5Of(join(folder, SAMPLE_AUDIO)),
+    );
+    writeFileSync(join(folder, "SimpleAudioSingle.xml"), xml);
+    const origin = await freshOrigin();
+    const report = await origin.services.catalog.ingestFolder(folder);
+    expect(report.errors).toEqual([]);
+    expect(report).toMatchObject({
+      status: "ingested",
+      tracks: [{ id: "trk_gbayc1700598", title: "RIOPY: I Love You" }],
+    });
+    expect(report.warnings.map((w) => w.code)).toContain("duration-mismatch");
+    rmSync(folder, { recursive: true, force: true });
+  }, 30_000);
+});

@@ -1,0 +1,261 @@
+/**
+ * Ingestion end to end on a real origin (temporary libSQL file, the test run's real Redis through the Upstash bridge,
+ * real ffmpeg): a two-track delivery uploaded as a zip becomes the four-rendition ladder, measured and published to
+ * edge state; re-deliveries are ordered; the same audio is never transcoded twice; a purge takes tracks down.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { isPlayable } from "@cadence/shared/catalog/availability";
+import { CATALOG_TRACK_INDEX_KEY, catalogTrackKey, type EdgeTrack } from "@cadence/shared/catalog/edge-track";
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { purgeReleaseMessage } from "../../src/catalog/demo/delivery-builder";
+import { freshOrigin } from "../helpers";
+import { buildDelivery, copyOf, messageFileOf, smallRelease, tempDir, zipFolder } from "./helpers";
+
+type Origin = Awaited<ReturnType<typeof freshOrigin>>;
+let origin: Origin;
+let delivery: string;
+
+const upload = (folder: string, token = inject("stack").serviceToken) =>
+  origin.request("/v1/ops/catalog/deliveries", {
+    method: "POST",
+    headers: { "content-type": "application/zip", "x-service-token": token },
+    body: zipFolder(folder),
+  });
+const edgeTrack = (id: string) => origin.services.redis.get<EdgeTrack>(catalogTrackKey(id));
+const count = async (table: string) =>
+  (await origin.services.db.all<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`)))[0]?.n ?? 0;
+
+/** Rewrites the message of a delivery copy: new message id and creation time, then `edit` on the XML. */
+async function redelivery(id: string, createdAt: string, edit: (xml: string) => string = (x) => x) {
+  const folder = await copyOf(delivery);
+  const file = messageFileOf(folder);
+  const xml = readFileSync(file, "utf8")
+    .replaceAll("<MessageId>TEST-MSG-1</MessageId>", `<MessageId>${id}</MessageId>`)
+    .replace(/<MessageCreatedDateTime>[^<]+</, `<MessageCreatedDateTime>${createdAt}<`);
+  writeFileSync(file, edit(xml));
+  return folder;
+}
+
+beforeAll(async () => {
+  origin = await freshOrigin();
+  delivery = await buildDelivery(smallRelease());
+}, 60_000);
+
+describe("ingesting a delivery", () => {
+  let first: Record<string, unknown> & { tracks: Array<{ id: string; transcoded: boolean }> };
+
+  beforeAll(async () => {
+    const res = await upload(delivery);
+    first = (await res.json()) as typeof first;
+    expect(res.status, JSON.stringify(first)).toBe(201);
+  }, 60_000);
+
+  it("reports the release and both tracks, transcoded, with the ladder", () => {
+    expect(first).toMatchObject({ status: "ingested", message: { id: "TEST-MSG-1", ernVersion: "4.3" } });
+    expect(first.tracks.map((t) => t.id).sort()).toEqual(["trk_qztst2600001", "trk_qztst2600002"]);
+    expect(first.tracks.every((t) => t.transcoded)).toBe(true);
+  });
+
+  it("publishes each track's EdgeTrack to Redis with measured renditions and availability", async () => {
+    const edge = await edgeTrack("trk_qztst2600001");
+    expect(edge).toMatchObject({
+      id: "trk_qztst2600001",
+      isrc: "QZTST2600001",
+      title: "First Test",
+      artist: "The Test Tones",
+    });
+    expect(edge?.durationSamples).toBe(8 * 44_100);
+    expect(edge?.durationMs).toBe(8000);
+    expect(edge?.loudnessLufs).toBeLessThan(-5);
+    expect(edge?.loudnessLufs).toBeGreaterThan(-40);
+    expect(edge?.truePeakDbtp).toBeLessThan(0);
+    expect(edge?.renditions.map((r) => [r.id, r.codec])).toEqual([
+      ["aac-128", "mp4a.40.2"],
+      ["aac-256", "mp4a.40.2"],
+      ["aac-320", "mp4a.40.2"],
+      ["flac", "fLaC"],
+    ]);
+    for (const r of edge?.renditions ?? []) {
+      expect(r.path).toMatch(/^[0-9a-f]{64}-l1\/(aac-128|aac-256|aac-320|flac)$/);
+      expect(r.init).toBe("init.mp4");
+      expect(r.segments[0]?.uri).toBe("seg-00001.m4s");
+      expect(r.bandwidth).toBeGreaterThanOrEqual(r.averageBandwidth);
+      const seconds = r.segments.reduce((s, x) => s + x.duration, 0);
+      expect(Math.abs(seconds - 8)).toBeLessThan(0.2);
+    }
+    expect(isPlayable(edge!, "US", "free", Date.now())).toEqual({ ok: true });
+    expect(await origin.services.redis.sismember(CATALOG_TRACK_INDEX_KEY, "trk_qztst2600001")).toBe(1);
+  });
+
+  it("every rendition decodes with ffprobe/ffmpeg and has the stated codec and bit rate", async () => {
+    const edge = (await edgeTrack("trk_qztst2600002"))!;
+    const root = join(origin.dataDir, "media");
+    const nominal: Record<string, number> = { "aac-128": 128_000, "aac-256": 256_000, "aac-320": 320_000 };
+    const work = tempDir();
+    for (const r of edge.renditions) {
+      const whole = join(work, `${r.id}.mp4`);
+      const parts = [r.init, ...r.segments.map((s) => s.uri)].map((f) => readFileSync(join(root, r.path, f)));
+      writeFileSync(whole, Buffer.concat(parts));
+      const probe = JSON.parse(
+        execFileSync("ffprobe", ["-v", "error", "-show_streams", "-show_format", "-of", "json", whole]).toString(),
+      ) as { streams: Array<Record<string, string | number>>; format: Record<string, string> };
+      const stream = probe.streams[0]!;
+      expect(stream.codec_name).toBe(r.id === "flac" ? "flac" : "aac");
+      if (r.id !== "flac") expect(stream.profile).toBe("LC");
+      expect(Number(stream.sample_rate)).toBe(r.sampleRate);
+      expect(Number(stream.channels)).toBe(2);
+      // Decodes end to end without an error.
+      execFileSync("ffmpeg", ["-v", "error", "-xerror", "-i", whole, "-f", "null", "-"]);
+      const mediaBytes = r.segments.reduce((s, x) => s + x.bytes, 0);
+      const mediaSeconds = r.segments.reduce((s, x) => s + x.duration, 0);
+      expect(r.averageBandwidth).toBe(Math.ceil((mediaBytes * 8) / mediaSeconds));
+      const target = nominal[r.id];
+      if (target) {
+        expect(r.averageBandwidth).toBeGreaterThan(target * 0.8);
+        expect(r.averageBandwidth).toBeLessThan(target * 1.15);
+      } else {
+        expect(r.averageBandwidth).toBeGreaterThan(400_000); // lossless stereo 16-bit/44.1 kHz
+      }
+    }
+    const averages = edge.renditions.map((r) => r.averageBandwidth);
+    expect([...averages].sort((a, b) => a - b)).toEqual(averages);
+  }, 60_000);
+
+  it("the same message again is 'unchanged': nothing transcoded, nothing written", async () => {
+    const transcodes = origin.services.catalog.packager.transcodes;
+    const ingests = await count("catalog_ingests");
+    const res = await upload(delivery);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "unchanged" });
+    expect(origin.services.catalog.packager.transcodes).toBe(transcodes);
+    expect(await count("catalog_ingests")).toBe(ingests);
+  });
+
+  it("a newer message updates the release (new deals) without transcoding the same audio again", async () => {
+    const transcodes = origin.services.catalog.packager.transcodes;
+    const before = (await edgeTrack("trk_qztst2600001"))!;
+    const folder = await redelivery("TEST-MSG-2", "2026-02-01T00:00:00Z", (xml) =>
+      xml.replace(/<CommercialModelType>AdvertisementSupportedModel<\/CommercialModelType>/g, ""),
+    );
+    const res = await upload(folder);
+    const body = (await res.json()) as { tracks: Array<{ transcoded: boolean }> };
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    expect(body.tracks.every((t) => !t.transcoded)).toBe(true);
+    expect(origin.services.catalog.packager.transcodes).toBe(transcodes);
+    const after = (await edgeTrack("trk_qztst2600001"))!;
+    expect(after.version).toBeGreaterThan(before.version);
+    expect(after.renditions[0]?.path).toBe(before.renditions[0]?.path);
+    expect(isPlayable(after, "US", "free", Date.now())).toMatchObject({ ok: false, reason: "tier-not-licensed" });
+    expect(isPlayable(after, "US", "premium", Date.now())).toEqual({ ok: true });
+  });
+
+  it("a newer message that drops a track from the release takes that track's deals away at the edge", async () => {
+    const before = (await edgeTrack("trk_qztst2600001"))!;
+    const folder = await redelivery("TEST-MSG-2B", "2026-02-15T00:00:00Z", (xml) =>
+      xml.replace(/<ResourceGroupContentItem><SequenceNumber>1<\/SequenceNumber>.*?<\/ResourceGroupContentItem>/, ""),
+    );
+    const res = await upload(folder);
+    expect(res.status, await res.clone().text()).toBe(201);
+    const dropped = (await edgeTrack("trk_qztst2600001"))!;
+    expect(dropped.version).toBeGreaterThan(before.version);
+    expect(dropped.availability.rules).toEqual([]);
+    expect(isPlayable(dropped, "US", "premium", Date.now())).toMatchObject({ ok: false, reason: "territory" });
+    expect(isPlayable((await edgeTrack("trk_qztst2600002"))!, "US", "premium", Date.now())).toEqual({ ok: true });
+  });
+
+  it("an older message about the same release is refused with 409 and changes nothing", async () => {
+    const folder = await redelivery("TEST-MSG-0", "2026-01-05T00:00:00Z");
+    const before = await edgeTrack("trk_qztst2600001");
+    const res = await upload(folder);
+    expect(res.status).toBe(409);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    const body = (await res.json()) as { code: string; errors: Array<{ code: string; message: string }> };
+    expect(body.code).toBe("stale-delivery");
+    expect(body.errors[0]?.message).toContain("TEST-MSG-2");
+    expect(await edgeTrack("trk_qztst2600001")).toEqual(before);
+  });
+
+  it("a PurgeReleaseMessage takes the tracks down from its date (410 reason at the edge)", async () => {
+    const folder = tempDir();
+    writeFileSync(
+      join(folder, "purge.xml"),
+      purgeReleaseMessage({
+        messageId: "TEST-MSG-3",
+        createdAt: "2026-03-01T00:00:00Z",
+        senderName: "Test Distributor",
+        icpn: "4006381333931",
+        title: "Test Signals",
+      }),
+    );
+    const res = await upload(folder);
+    expect(res.status).toBe(201);
+    const edge = (await edgeTrack("trk_qztst2600002"))!;
+    expect(edge.availability.takedownAt).toBe(Date.parse("2026-03-01T00:00:00Z"));
+    expect(isPlayable(edge, "US", "premium", Date.parse("2026-02-28T00:00:00Z")).ok).toBe(true);
+    expect(isPlayable(edge, "US", "premium", Date.parse("2026-03-01T00:00:00Z"))).toMatchObject({
+      reason: "taken-down",
+    });
+  });
+
+  it("a purge of a release the catalog does not have is rejected", async () => {
+    const folder = tempDir();
+    writeFileSync(
+      join(folder, "purge.xml"),
+      purgeReleaseMessage({
+        messageId: "X-1",
+        createdAt: "2026-03-01T00:00:00Z",
+        senderName: "T",
+        icpn: "5901234123457",
+        title: "?",
+      }),
+    );
+    const res = await upload(folder);
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ code: "delivery-rejected", errors: [{ code: "unknown-release" }] });
+  });
+});
+
+describe("the ingest endpoint itself", () => {
+  it("answers only the edge", async () => {
+    const res = await upload(delivery, "not-the-service-token-at-all");
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ code: "edge-only" });
+  });
+
+  it("wants a zip", async () => {
+    const res = await origin.request("/v1/ops/catalog/deliveries", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-service-token": inject("stack").serviceToken },
+      body: "{}",
+    });
+    expect(res.status).toBe(415);
+  });
+
+  it("without ffmpeg, says exactly what to install (503) and writes nothing", async () => {
+    const bare = await freshOrigin({ FFMPEG_PATH: "/nonexistent/ffmpeg", FFPROBE_PATH: "/nonexistent/ffprobe" });
+    const res = await bare.request("/v1/ops/catalog/deliveries", {
+      method: "POST",
+      headers: { "content-type": "application/zip", "x-service-token": inject("stack").serviceToken },
+      body: zipFolder(delivery),
+    });
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { code: string; detail: string };
+    expect(body.code).toBe("transcoder-unavailable");
+    expect(body.detail).toContain("apt-get install ffmpeg");
+    const [row] = await bare.services.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM catalog_tracks`);
+    expect(row?.n).toBe(0);
+  });
+
+  it("refuses a body that is not a zip with a precise error", async () => {
+    const res = await origin.request("/v1/ops/catalog/deliveries", {
+      method: "POST",
+      headers: { "content-type": "application/zip", "x-service-token": inject("stack").serviceToken },
+      body: "this is not a zip archive",
+    });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ code: "delivery-rejected", errors: [{ path: "archive" }] });
+  });
+});

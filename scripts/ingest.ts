@@ -1,0 +1,118 @@
+/**
+ * `npm run ingest -- <delivery folder or .zip> [--json]`: ingests one DDEX delivery and prints the report.
+ *
+ * When the origin of this data folder is running (`npm start`), the delivery goes to its ingest endpoint, so its
+ * transcoding pool and edge publishing do the work. Otherwise the ingester runs in this process on the data
+ * folder's database and media store; tracks are then published to edge state at the origin's next start.
+ */
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { devSecrets } from "@cadence/local/src/dev-stack";
+import type { IngestReport } from "@cadence/origin/src/catalog/ingest";
+import { loadConfig } from "@cadence/origin/src/config";
+import { createServices } from "@cadence/origin/src/services";
+import { zipSync } from "fflate";
+import { localPorts } from "./ports";
+
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const target = args.find((a) => !a.startsWith("--"));
+if (!target || !existsSync(target)) {
+  console.error("Usage: npm run ingest -- <delivery folder or .zip> [--json]");
+  process.exit(2);
+}
+const path = resolve(target);
+const ports = localPorts();
+const dataDir = resolve(import.meta.dirname, "..", process.env.DATA_DIR ?? ".data");
+const originUrl = process.env.ORIGIN_URL ?? `http://${ports.HOST}:${ports.ORIGIN_PORT}`;
+const secrets = devSecrets(dataDir);
+
+function zipOf(folder: string): Uint8Array<ArrayBuffer> {
+  const files: Record<string, Uint8Array> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files[relative(folder, p)] = readFileSync(p);
+    }
+  };
+  walk(folder);
+  return new Uint8Array(zipSync(files, { level: 0 }));
+}
+
+async function originRunning(): Promise<boolean> {
+  try {
+    return (await fetch(`${originUrl}/health`, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+async function viaOrigin(): Promise<IngestReport> {
+  const body = statSync(path).isDirectory() ? zipOf(path) : new Uint8Array(readFileSync(path));
+  const res = await fetch(`${originUrl}/v1/ops/catalog/deliveries`, {
+    method: "POST",
+    headers: { "content-type": "application/zip", "x-service-token": secrets.serviceToken },
+    body,
+  });
+  const answer = (await res.json()) as IngestReport & { report?: IngestReport; code?: string; detail?: string };
+  if (answer.report) return answer.report;
+  if (res.ok) return answer;
+  const error = { path: path, code: answer.code ?? String(res.status), message: answer.detail ?? res.statusText };
+  const ms = { validate: 0, transcode: 0, commit: 0, total: 0 };
+  return { status: "rejected", releases: [], tracks: [], errors: [error], warnings: [], published: 0, ms };
+}
+
+async function inProcess(): Promise<IngestReport> {
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: dataDir,
+    UPSTASH_REDIS_REST_URL: `http://${ports.HOST}:${ports.REDIS_BRIDGE_PORT}`,
+    UPSTASH_REDIS_REST_TOKEN: secrets.redisRestToken,
+    SERVICE_TOKEN: secrets.serviceToken,
+    LOG_LEVEL: "warn",
+  });
+  const services = await createServices(config);
+  try {
+    if (statSync(path).isDirectory()) return await services.catalog.ingestFolder(path);
+    return await services.catalog.ingestArchive(Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>);
+  } finally {
+    services.close();
+  }
+}
+
+function print(report: IngestReport, where: string): void {
+  if (json) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  const m = report.message;
+  console.log(
+    `${report.status.toUpperCase()} (${where})${m ? `: message ${m.id} from ${m.sender}, ERN ${m.ernVersion}` : ""}`,
+  );
+  for (const r of report.releases) {
+    console.log(
+      `  release ${r.id}  "${r.title}"  ${r.tracks} tracks${r.takedownAt ? `  taken down from ${r.takedownAt}` : ""}`,
+    );
+  }
+  for (const t of report.tracks) {
+    const ladder = t.renditions.map((r) => `${r.id} ${Math.round(r.averageBandwidth / 1000)}k`).join(", ");
+    console.log(
+      `  track ${t.id}  "${t.title}" by ${t.artist}  ${(t.durationMs / 1000).toFixed(3)} s  ${t.loudnessLufs} LUFS  ${t.truePeakDbtp} dBTP  ${t.transcoded ? "transcoded" : "already packaged"}  [${ladder}]`,
+    );
+  }
+  for (const e of report.errors) console.log(`  ERROR ${e.code} at ${e.path}: ${e.message}`);
+  for (const w of report.warnings) console.log(`  warning ${w.code} at ${w.path}: ${w.message}`);
+  if (report.ms.total) {
+    const { validate, transcode, commit, total } = report.ms;
+    console.log(
+      `  ${total} ms (validate ${validate}, transcode ${transcode}, commit ${commit}); published to edge: ${report.published}`,
+    );
+  }
+}
+
+const running = await originRunning();
+const report = running ? await viaOrigin() : await inProcess();
+print(report, running ? `via the origin at ${originUrl}` : `in-process on ${dataDir}`);
+process.exit(report.status === "ingested" || report.status === "unchanged" ? 0 : 1);

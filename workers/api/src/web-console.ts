@@ -1,0 +1,125 @@
+/**
+ * What the pages served from `public/` (player, ops and advertiser consoles) need from the api worker beyond the
+ * product APIs: where the other workers are for a browser (`GET /v1/web/config`, public and non-secret: the pages are
+ * static, so they cannot know the deployment's hostnames), and, where local CDN stand-ins run, the ops-only knobs
+ * that make one slow, flaky or down so anyone can watch steering move traffic. The stand-ins' own control endpoint
+ * has no auth (it is a local process); going through here puts the ops scope in front of it, and in production,
+ * where no stand-in exists, the knob routes answer 404.
+ */
+import { edgeAuth } from "@cadence/shared/edge";
+import { readJson } from "@cadence/shared/http";
+import { CDN_IDS, type CdnId } from "@cadence/shared/playback/session";
+import { Problem, problems } from "@cadence/shared/problem";
+import type { WebConfig } from "@cadence/shared/web/config";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv, Env } from "./context";
+
+/** `CDN_STAND_IN_URLS` = `cloudfront=http://127.0.0.1:8091,akamai=http://127.0.0.1:8092`; none outside development. */
+export function standInUrls(env: Pick<Env, "CDN_STAND_IN_URLS" | "ENVIRONMENT">): Partial<Record<CdnId, string>> {
+  const out: Partial<Record<CdnId, string>> = {};
+  if (env.ENVIRONMENT !== "development" && env.ENVIRONMENT !== "test") return out;
+  for (const part of (env.CDN_STAND_IN_URLS ?? "").split(",")) {
+    const [cdn, url] = part.split("=").map((s) => s.trim());
+    if (cdn && url && (CDN_IDS as readonly string[]).includes(cdn) && /^https?:\/\/[^\s]+$/.test(url)) {
+      out[cdn as CdnId] = url.replace(/\/+$/, "");
+    }
+  }
+  return out;
+}
+
+const knobsBody = z
+  .object({
+    latency_ms: z.number().int().min(0, "latency_ms cannot be negative").max(10_000, "latency_ms is at most 10000"),
+    failure_rate: z
+      .number()
+      .min(0, "failure_rate is a share from 0 to 1")
+      .max(1, "failure_rate is a share from 0 to 1"),
+    down: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export function webConsoleRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get("/v1/web/config", (c) => {
+    const body: WebConfig = {
+      environment: c.env.ENVIRONMENT,
+      playback_url: c.env.PLAYBACK_PUBLIC_URL.replace(/\/+$/, ""),
+      events_url: c.env.EVENTS_PUBLIC_URL.replace(/\/+$/, ""),
+      ads_url: c.env.ADS_PUBLIC_URL.replace(/\/+$/, ""),
+      cdn_stand_ins: Object.keys(standInUrls(c.env)) as CdnId[],
+    };
+    c.header("cache-control", "public, max-age=60");
+    return c.json(body);
+  });
+
+  const opsOnly = edgeAuth({ scopes: ["ops"] });
+
+  /** Current knobs of every stand-in (unreachable ones say so instead of failing the whole answer). */
+  app.get("/v1/ops/cdn-stand-ins", opsOnly, async (c) => {
+    const urls = standInUrls(c.env);
+    const entries = await Promise.all(
+      Object.entries(urls).map(async ([cdn, url]) => {
+        try {
+          const res = await fetch(`${url}/__control`, { signal: AbortSignal.timeout(2000) });
+          return [cdn, { reachable: res.ok, knobs: res.ok ? await res.json() : null }] as const;
+        } catch {
+          return [cdn, { reachable: false, knobs: null }] as const;
+        }
+      }),
+    );
+    c.header("cache-control", "no-store");
+    return c.json({ stand_ins: Object.fromEntries(entries) });
+  });
+
+  /** `POST /v1/ops/cdn-stand-ins/{cdn}` with `{latency_ms?, failure_rate?, down?}`; `.../{cdn}/recover` resets it. */
+  app.post("/v1/ops/cdn-stand-ins/:cdn", opsOnly, async (c) => {
+    const knobs = await readJson(c, knobsBody);
+    if (Object.keys(knobs).length === 0)
+      throw problems.badRequest("Send at least one of latency_ms, failure_rate, down.");
+    const body = { latencyMs: knobs.latency_ms, failureRate: knobs.failure_rate, down: knobs.down };
+    const changed = await setKnobs(c.env, c.req.param("cdn"), "/__control", body);
+    c.var.log.info("cdn stand-in knobs changed", { cdn: changed.cdn, by: c.var.claims.sub, ...body });
+    return c.json(changed);
+  });
+  app.post("/v1/ops/cdn-stand-ins/:cdn/recover", opsOnly, async (c) => {
+    const changed = await setKnobs(c.env, c.req.param("cdn"), "/__control/recover", {});
+    c.var.log.info("cdn stand-in recovered", { cdn: changed.cdn, by: c.var.claims.sub });
+    return c.json(changed);
+  });
+
+  return app;
+}
+
+async function setKnobs(
+  env: Pick<Env, "CDN_STAND_IN_URLS" | "ENVIRONMENT">,
+  cdn: string,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<{ cdn: string; knobs: unknown }> {
+  const urls = standInUrls(env);
+  const url = urls[cdn as CdnId];
+  if (!url) {
+    const known = Object.keys(urls).join(", ") || "none here";
+    throw problems.notFound(`No local stand-in for "${cdn}"; knobs exist only in local development (${known}).`);
+  }
+  let res: Response;
+  try {
+    res = await fetch(`${url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(2000),
+    });
+  } catch {
+    throw new Problem(
+      502,
+      "stand-in-unreachable",
+      `The ${cdn} stand-in at ${url} does not answer; is npm start running?`,
+    );
+  }
+  if (!res.ok) throw new Problem(502, "stand-in-refused", `The ${cdn} stand-in answered ${res.status}.`);
+  return { cdn, knobs: await res.json() };
+}

@@ -1,0 +1,90 @@
+/**
+ * `POST /v1/events`: a listener's app sends events with its access token. `POST /v1/events/server`: another worker
+ * (the ads worker's tracking beacons) sends events on a listener's behalf with the edge's service token; the account is
+ * then taken from the playback session each event names. Both answer per event (accepted, duplicate, rejected with
+ * the reason); if the queue refused some, the answer is a retryable 503 that still says which were accepted.
+ */
+import { edgeAuth, redisFor } from "@cadence/shared/edge";
+import { Problem, problems } from "@cadence/shared/problem";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { bodyFormat, readLimitedBody, splitEvents } from "./body";
+import type { AppEnv } from "./context";
+import { intake, type RequestOrigin, type Sender } from "./intake";
+import { feedSteering, qoeSamplesOf } from "./qoe";
+
+function requestOrigin(request: Request): RequestOrigin {
+  const cf = request.cf as IncomingRequestCfProperties | undefined;
+  return {
+    country: typeof cf?.country === "string" ? cf.country : null,
+    continent: typeof cf?.continent === "string" ? cf.continent : null,
+    colo: typeof cf?.colo === "string" ? cf.colo : null,
+    asn: typeof cf?.asn === "number" ? cf.asn : null,
+  };
+}
+
+async function handle<E extends AppEnv>(c: Context<E>, sender: Sender): Promise<Response> {
+  const format = bodyFormat(c.req.header("content-type"));
+  const raw = splitEvents(await readLimitedBody(c.req.raw), format);
+  const where = requestOrigin(c.req.raw);
+  const redis = redisFor(c.env);
+  const outcome = await intake(
+    {
+      redis,
+      queue: c.env.EVENTS_QUEUE,
+      log: c.var.log,
+    },
+    raw,
+    sender,
+    where,
+    c.var.requestId,
+  );
+  const samples = qoeSamplesOf(outcome.queued, where);
+  if (samples.length) c.executionCtx.waitUntil(feedSteering(redis, samples, c.var.log));
+  const summary = {
+    accepted: outcome.accepted,
+    duplicate: outcome.duplicate,
+    rejected: outcome.rejected,
+    retry: outcome.retry,
+    results: outcome.results,
+  };
+  c.header("cache-control", "no-store");
+  if (outcome.retry > 0) {
+    throw new Problem(
+      503,
+      "events-queue-unavailable",
+      `The queue refused ${outcome.retry} of the events (status "retry"); send those again shortly. The others were answered as listed.`,
+      { headers: { "retry-after": "2" }, extensions: summary },
+    );
+  }
+  return c.json(summary);
+}
+
+export function intakeRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post("/v1/events", edgeAuth(), (c) => {
+    const claims = c.var.claims;
+    if (!claims) throw problems.internal(new Error("auth middleware set no claims"));
+    return handle(c, { source: "client", claims });
+  });
+
+  app.post("/v1/events/server", async (c) => {
+    if (!(await sameSecret(c.req.header("x-service-token"), c.env.SERVICE_TOKEN))) {
+      throw new Problem(401, "service-token-invalid", "Server-sent events need the edge's service token.");
+    }
+    return handle(c, { source: "server" });
+  });
+
+  return app;
+}
+
+async function sameSecret(given: string | undefined, expected: string): Promise<boolean> {
+  if (!given || !expected) return false;
+  const enc = new TextEncoder();
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest("SHA-256", enc.encode(given)),
+    crypto.subtle.digest("SHA-256", enc.encode(expected)),
+  ]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}

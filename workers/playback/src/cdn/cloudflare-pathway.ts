@@ -1,0 +1,94 @@
+/**
+ * The Cloudflare pathway: `GET /v1/cdn/cloudflare/<rendition path>/<file>?exp=&sid=&sig=` serves segments from the
+ * origin's media store through the Cache API, so each colo pulls a segment from the origin once.
+ *
+ * The token (signing/cloudflare.ts) covers one rendition folder of one session; the session must still be live (one
+ * Redis read per segment), so a session ended by a newer one loses this pathway at once (410), unlike third-party
+ * CDNs, which only know the token's expiry.
+ */
+import { redisFor } from "@cadence/shared/edge";
+import { Problem, problems } from "@cadence/shared/problem";
+import type { Context } from "hono";
+import type { AppEnv } from "../context";
+import { fromEdgeState } from "../play/edge-state";
+import { readSession } from "../play/session-store";
+import { verifyCloudflareToken } from "../signing/cloudflare";
+import { CLOUDFLARE_PATHWAY_PREFIX } from "../signing/segment-urls";
+import { byteRange } from "./byte-range";
+
+const SAFE_FILE_PATH = /^([A-Za-z0-9._-]+\/)+[A-Za-z0-9._-]+$/;
+const CACHE_HOST = "https://cloudflare-pathway.cadence.internal";
+
+const CONTENT_TYPES: Record<string, string> = {
+  mp4: "audio/mp4",
+  m4s: "audio/mp4",
+  m4a: "audio/mp4",
+  aac: "audio/aac",
+};
+
+export async function cloudflareSegment(c: Context<AppEnv>): Promise<Response> {
+  const pathname = new URL(c.req.url).pathname;
+  const path = pathname.slice(CLOUDFLARE_PATHWAY_PREFIX.length + 1);
+  if (!SAFE_FILE_PATH.test(path) || path.split("/").includes("..")) throw problems.notFound("No such segment.");
+  const folder = `${CLOUDFLARE_PATHWAY_PREFIX}/${path.slice(0, path.lastIndexOf("/") + 1)}`;
+  const now = Date.now();
+  const token = await verifyCloudflareToken(
+    c.env.CLOUDFLARE_CDN_TOKEN_SECRET,
+    folder,
+    { exp: c.req.query("exp"), sid: c.req.query("sid"), sig: c.req.query("sig") },
+    Math.floor(now / 1000),
+  );
+  if (!token.ok) {
+    if (token.reason === "expired") throw new Problem(410, "segment-token-expired", "This segment URL has expired.");
+    throw new Problem(403, "segment-token-invalid", "This segment URL's token is missing or does not verify.");
+  }
+  const session = await fromEdgeState(readSession(redisFor(c.env), token.sessionId));
+  if (!session || session.endedAt !== undefined || session.expiresAt <= now) {
+    throw new Problem(410, "session-ended", "The playback session of this URL has ended.");
+  }
+
+  const cache = caches.default;
+  const cacheKey = new Request(`${CACHE_HOST}/${path}`);
+  let cached = await cache.match(cacheKey);
+  const hit = cached !== undefined;
+  if (!cached) {
+    const origin = await fetch(`${c.env.ORIGIN_URL}/media/${path}`, {
+      headers: { "x-service-token": c.env.SERVICE_TOKEN },
+    });
+    if (origin.status === 404) throw problems.notFound("No such segment.");
+    if (!origin.ok) throw new Problem(502, "origin-failed", `The media store answered ${origin.status}.`);
+    const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
+    cached = new Response(await origin.arrayBuffer(), {
+      headers: {
+        "content-type": origin.headers.get("content-type") ?? CONTENT_TYPES[ext] ?? "application/octet-stream",
+        // Media-store paths are content-addressed: a file never changes under its path.
+        "cache-control": "public, max-age=31536000, immutable",
+        ...(origin.headers.get("etag") ? { etag: origin.headers.get("etag")! } : {}),
+      },
+    });
+    c.executionCtx.waitUntil(cache.put(cacheKey, cached.clone()));
+  }
+  return serve(c.req.raw, cached, hit);
+}
+
+async function serve(request: Request, stored: Response, hit: boolean): Promise<Response> {
+  const body = new Uint8Array(await stored.arrayBuffer());
+  const headers = new Headers(stored.headers);
+  headers.set("accept-ranges", "bytes");
+  headers.set("x-cdn", "cloudflare");
+  headers.set("cf-cache-status", hit ? "HIT" : "MISS");
+  const range = byteRange(request.headers.get("range"), body.length);
+  const head = request.method === "HEAD";
+  if (range.kind === "unsatisfiable") {
+    headers.set("content-range", `bytes */${body.length}`);
+    headers.delete("content-type");
+    return new Response(null, { status: 416, headers });
+  }
+  if (range.kind === "partial") {
+    headers.set("content-range", `bytes ${range.start}-${range.end}/${body.length}`);
+    headers.set("content-length", String(range.end - range.start + 1));
+    return new Response(head ? null : body.slice(range.start, range.end + 1), { status: 206, headers });
+  }
+  headers.set("content-length", String(body.length));
+  return new Response(head ? null : body, { status: 200, headers });
+}

@@ -1,0 +1,35 @@
+/**
+ * Pathway ranking for a new playback session: the one place that decides which CDN a session starts on and in
+ * which order the multivariant playlist lists them. Until multi-CDN steering lands this is the configured default
+ * order (PATHWAY_ORDER); steering replaces the body of `rankPathways` and keeps its signature.
+ * Now the multi-CDN steering engine ranks (workers/playback/src/steering/rank.ts).
+ */
+import type { Tier } from "@cadence/shared/auth/claims";
+import { redisFor } from "@cadence/shared/edge";
+import type { CdnId } from "@cadence/shared/playback/session";
+import type { Env } from "../context";
+import { rankSession } from "../steering/rank";
+import { playbackConfig } from "./config";
+
+export interface PathwayRequest {
+  sessionId: string;
+  sub: string;
+  tier: Tier;
+  /** Where the request comes from (request.cf). */
+  country: string;
+  continent: string;
+  colo?: string;
+  asn?: number;
+}
+
+/** Every pathway the session may use, best first (at least two whenever two are configured, so players can fail over). */
+export async function rankPathways(env: Env, request: PathwayRequest): Promise<CdnId[]> {
+  // The steering engine ranks (the same ranking the session's first steering manifest gives); PATHWAY_ORDER says
+  // which pathways this deployment has. CDNs that are down come last, so a later manifest can move the session back.
+  const configured = playbackConfig(env).pathwayOrder;
+  const { decision } = await rankSession(redisFor(env), request);
+  const ranked = decision.pathways.filter((p) => configured.includes(p));
+  const down = decision.scores.filter((s) => s.status === "down" && !ranked.includes(s.cdn)).map((s) => s.cdn);
+  const pathways = [...ranked, ...down.filter((p) => configured.includes(p))];
+  return pathways.length > 0 ? pathways : [...configured];
+}
