@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LOAD_GENERATOR, type LoadResult, type LoadRun } from "@cadence/local/src/bench/load-generator";
 import { startDevStack } from "@cadence/local/src/dev-stack";
 import { startWranglerDev } from "@cadence/local/src/e2e/wrangler-dev";
 import { startRedisServer } from "@cadence/local/src/redis-server";
@@ -23,7 +24,6 @@ import { catalogTrackKey } from "@cadence/shared/catalog/edge-track";
 import { Redis } from "@upstash/redis";
 import { importJWK, type JWK, SignJWT } from "jose";
 import { benchCampaigns, COUNTRIES, GENRES } from "./campaigns";
-import type { LoadResult, LoadRun } from "./load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       adsServed += n;
     }
 
-    const loader = fork(join(import.meta.dirname, "load.ts"), [], { execArgv: ["--import", "tsx"] });
+    const loader = fork(LOAD_GENERATOR, [], { execArgv: ["--import", "tsx"] });
     stopAll.unshift(async () => {
       loader.kill();
     });

@@ -6,7 +6,7 @@
  *
  * Cost per request is measured as CPU: the worker's processes (wrangler + workerd), plus, for playback, what its
  * Redis costs (this process, which hosts the Upstash bridge, and redis-server); the load generator runs in its own
- * process (load.ts) and is not counted. Throughput ratios are printed too, but on a machine other work shares they
+ * process (local/src/bench/load-generator.ts) and is not counted. Throughput ratios are printed too, but on a machine other work shares they
  * only say how much CPU happened to be free.
  *
  * Everything runs on a private stack: its own redis-server, Upstash bridge and origin in a temp folder.
@@ -18,6 +18,7 @@ import { fork } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LOAD_GENERATOR, type LoadResult, type LoadRun } from "@cadence/local/src/bench/load-generator";
 import { startPlaybackStandIns } from "@cadence/local/src/cdn/test-stand-ins";
 import { startDevStack } from "@cadence/local/src/dev-stack";
 import { startPlaybackWorker } from "@cadence/local/src/e2e/playback-harness";
@@ -29,7 +30,6 @@ import { catalogTrackKey } from "@cadence/shared/catalog/edge-track";
 import { Redis } from "ioredis";
 import { importJWK, type JWK, SignJWT } from "jose";
 import { groupCpuByName, groupCpuMs, matchingCpuMs, ownCpuMs } from "./cpu";
-import type { LoadResult, LoadRun } from "./load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
       mediaPaths.push(...uris.filter((u) => /\/aac-256\//.test(u)));
     }
 
-    const loader = fork(join(import.meta.dirname, "load.ts"), [], { execArgv: ["--import", "tsx"] });
+    const loader = fork(LOAD_GENERATOR, [], { execArgv: ["--import", "tsx"] });
     stopAll.unshift(async () => {
       loader.kill();
     });

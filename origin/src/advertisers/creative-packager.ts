@@ -8,6 +8,7 @@
  * The result is measured from the outputs: the 128 kbps rendition is decoded and measured again, and if the encoder's
  * overshoot pushed its true peak to -1 dBTP or above, the gain is lowered and the renditions are made again.
  */
+
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { EdgeAdHls, EdgeMediaFile } from "@cadence/shared/ads/model";
@@ -19,6 +20,7 @@ import {
   run,
   segmentBitRates,
 } from "../catalog/transcode/ladder";
+import { hlsFmp4OutputArgs } from "../media/hls-output";
 
 /** Bump when settings change: it is part of the media path, so old and new packagings never share one. */
 export const CREATIVE_PACKAGING_VERSION = "a1";
@@ -187,23 +189,7 @@ export async function packageCreative(bin: Binaries, source: string, outDir: str
       String(AD_SAMPLE_RATE),
       "-ac",
       "2",
-      "-f",
-      "hls",
-      "-hls_time",
-      hlsTime,
-      "-hls_playlist_type",
-      "vod",
-      "-hls_segment_type",
-      "fmp4",
-      "-hls_flags",
-      "independent_segments",
-      "-start_number",
-      "1",
-      "-hls_fmp4_init_filename",
-      "init.mp4",
-      "-hls_segment_filename",
-      join(outDir, "hls", "seg-%05d.m4s"),
-      join(outDir, "hls", "index.m3u8"),
+      ...hlsFmp4OutputArgs(join(outDir, "hls"), hlsTime),
     );
     return run(bin.ffmpeg, args);
   };

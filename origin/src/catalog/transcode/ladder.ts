@@ -8,10 +8,12 @@
  * Everything the edge publishes is measured from the output, not assumed: segment durations from the playlists ffmpeg
  * wrote, sizes from the files, and from those the HLS peak and average segment bit rates (RFC 8216bis 4.4.6).
  */
+
 import { spawn } from "node:child_process";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { EdgeRendition, RenditionId } from "@cadence/shared/catalog/edge-track";
+import { hlsFmp4OutputArgs, INIT_FILE, PLAYLIST_FILE } from "../../media/hls-output";
 
 /** Bump when encoder settings change: it is part of every media key, so old and new encodes never share a path. */
 export const LADDER_VERSION = "l1";
@@ -39,8 +41,7 @@ export const LADDER: Rung[] = [
   { id: "flac", codec: "fLaC", args: ["-c:a", "flac", "-strict", "experimental"] },
 ];
 
-export const INIT_FILE = "init.mp4";
-export const PLAYLIST_FILE = "index.m3u8";
+export { INIT_FILE, PLAYLIST_FILE } from "../../media/hls-output";
 export const TARGET_SEGMENT_SECONDS = 6;
 
 export interface SourceInfo {
@@ -186,23 +187,7 @@ export function ladderArgs(source: string, info: SourceInfo, outDir: string, mea
       ...format,
       "-ac",
       String(channels),
-      "-f",
-      "hls",
-      "-hls_time",
-      hlsTime,
-      "-hls_playlist_type",
-      "vod",
-      "-hls_segment_type",
-      "fmp4",
-      "-hls_flags",
-      "independent_segments",
-      "-start_number",
-      "1",
-      "-hls_fmp4_init_filename",
-      INIT_FILE,
-      "-hls_segment_filename",
-      join(dir, "seg-%05d.m4s"),
-      join(dir, PLAYLIST_FILE),
+      ...hlsFmp4OutputArgs(dir, hlsTime),
     );
   }
   if (measure) args.push("-map", "[mo]", "-f", "null", "-");

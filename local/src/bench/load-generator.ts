@@ -1,6 +1,6 @@
 /**
- * The load generator of `npm run bench:playback`, in its own process so that its CPU is not counted as the
- * workers' (run.ts measures the CPU each worker's processes burn per request). Receives runs over IPC, answers
+ * The load generator of the `npm run bench:*` scripts, forked into its own process so its CPU is not counted as the
+ * workers' (the benchmarks measure the CPU each worker burns per request). Receives runs over IPC and answers
  * autocannon's figures. Each request takes the next path and the next Authorization header, round robin.
  */
 import autocannon from "autocannon";
@@ -49,3 +49,6 @@ process.on("message", async (run: LoadRun) => {
   };
   process.send?.(answer);
 });
+
+/** Path to fork: `fork(LOAD_GENERATOR, [], { execArgv: ["--import", "tsx"] })`. */
+export const LOAD_GENERATOR = new URL(import.meta.url).pathname;
