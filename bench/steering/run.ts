@@ -4,7 +4,7 @@
  * CDN, then checks the issue's aims. Deterministic: the same world (and seed) prints the same table.
  */
 import { resolve } from "node:path";
-import { CDN_IDS } from "@cadence/shared/playback/session";
+import { CDN_IDS } from "@cadence/shared/cdn/cdn-id";
 import { DEFAULT_STEERING_CONFIG, type SteeringConfig } from "@cadence/shared/steering/config";
 import { microsToDecimal } from "@cadence/shared/steering/money";
 import { runSimulation, type SimResult } from "./sim";

@@ -9,7 +9,7 @@
  * commit. Bytes inside the commit cost nothing more: under-used commits are money already spent.
  */
 
-import { CDN_IDS, type CdnId } from "@cadence/shared/playback/session";
+import { CDN_IDS, type CdnId } from "@cadence/shared/cdn/cdn-id";
 import type { SteeringConfig } from "@cadence/shared/steering/config";
 import { BYTES_PER_GB, listPriceMicros } from "@cadence/shared/steering/cost";
 import {

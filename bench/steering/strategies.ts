@@ -5,7 +5,7 @@
  * best traffic-weighted latency in the world, alone).
  */
 
-import { CDN_IDS, type CdnId } from "@cadence/shared/playback/session";
+import { CDN_IDS, type CdnId } from "@cadence/shared/cdn/cdn-id";
 import { NOMINAL_SEGMENT_BITS } from "@cadence/shared/steering/measurements";
 import { steer } from "@cadence/shared/steering/steer";
 import type { Strategy } from "./sim";

@@ -4,7 +4,7 @@
  * settings use the same schemas as the ops API, so a world file is also a worked example of an ops configuration.
  */
 import { readFileSync } from "node:fs";
-import { CDN_IDS } from "@cadence/shared/playback/session";
+import { CDN_IDS } from "@cadence/shared/cdn/cdn-id";
 import {
   commitsSchema,
   failoverOrderSchema,

@@ -47,10 +47,8 @@ export function installProblemHandlers<E extends HonoEnv>(app: Hono<E>, logger: 
     // hono's own HTTPException (e.g. from its body-limit middleware) keeps its status; anything else is ours.
     const status = (err as { status?: unknown }).status;
     if (typeof status === "number" && status >= 400 && status < 500) {
-      return problemResponse(
-        new Problem(status, "bad-request", err.message || "The request was not acceptable."),
-        requestId,
-      );
+      const code = status === 413 ? "payload-too-large" : status === 415 ? "unsupported-media-type" : "bad-request";
+      return problemResponse(new Problem(code, err.message || "The request was not acceptable."), requestId);
     }
     logger.error("unhandled error", { request_id: requestId, err });
     return problemResponse(problems.internal(err), requestId);
@@ -58,7 +56,7 @@ export function installProblemHandlers<E extends HonoEnv>(app: Hono<E>, logger: 
   app.notFound((c) => {
     const requestId = (c.get("requestId" as never) as string | undefined) ?? requestIdFrom(c.req.raw.headers);
     return problemResponse(
-      new Problem(404, "route-not-found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
+      new Problem("route-not-found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
       requestId,
     );
   });
@@ -68,7 +66,7 @@ export function installProblemHandlers<E extends HonoEnv>(app: Hono<E>, logger: 
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const type = c.req.header("content-type") ?? "";
   if (!type.toLowerCase().includes("application/json")) {
-    throw new Problem(415, "unsupported-media-type", "Send the body as JSON with `content-type: application/json`.");
+    throw new Problem("unsupported-media-type", "Send the body as JSON with `content-type: application/json`.");
   }
   let raw: unknown;
   try {

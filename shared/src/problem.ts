@@ -5,6 +5,10 @@
  * `type` URI built from the machine-readable `code`, so clients switch on `code`/`type` and show `detail` to people.
  * 4xx are the caller's mistakes and say what to fix; 5xx are ours and are the only ones logged as errors.
  */
+import { PROBLEM_CODES, type ProblemCode } from "./problem-codes";
+
+export type { ProblemCode } from "./problem-codes";
+
 export const PROBLEM_BASE = "https://cadence.example/problems/";
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -13,21 +17,21 @@ export interface ProblemBody {
   title: string;
   status: number;
   detail: string;
-  code: string;
+  code: ProblemCode;
   request_id?: string;
   [extension: string]: unknown;
 }
 
 export class Problem extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly title: string;
   readonly extensions: Record<string, unknown>;
   readonly headers: Record<string, string>;
 
+  /** The status comes from the code (see problem-codes.ts), so one code always means one status. */
   constructor(
-    status: number,
-    code: string,
+    code: ProblemCode,
     detail: string,
     options: {
       title?: string;
@@ -38,9 +42,9 @@ export class Problem extends Error {
   ) {
     super(detail, { cause: options.cause });
     this.name = "Problem";
-    this.status = status;
+    this.status = PROBLEM_CODES[code].status;
     this.code = code;
-    this.title = options.title ?? defaultTitle(status);
+    this.title = options.title ?? defaultTitle(this.status);
     this.extensions = options.extensions ?? {};
     this.headers = options.headers ?? {};
   }
@@ -91,18 +95,17 @@ export function problemResponse(problem: Problem, requestId?: string): Response 
 /** Common problems, so the same mistake reads the same everywhere. */
 export const problems = {
   badRequest: (detail: string, extensions?: Record<string, unknown>) =>
-    new Problem(400, "bad-request", detail, { extensions }),
+    new Problem("bad-request", detail, { extensions }),
   validation: (detail: string, errors: Array<{ path: string; message: string }>) =>
-    new Problem(400, "validation-failed", detail, { extensions: { errors } }),
-  notFound: (detail: string) => new Problem(404, "not-found", detail),
-  forbidden: (code: string, detail: string) => new Problem(403, code, detail),
+    new Problem("validation-failed", detail, { extensions: { errors } }),
+  notFound: (detail: string) => new Problem("not-found", detail),
   tooMany: (detail: string, retryAfterSeconds: number) =>
-    new Problem(429, "rate-limited", detail, {
+    new Problem("rate-limited", detail, {
       headers: { "retry-after": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
       extensions: { retry_after: Math.max(1, Math.ceil(retryAfterSeconds)) },
     }),
-  unavailable: (code: string, detail: string, retryAfterSeconds = 5) =>
-    new Problem(503, code, detail, { headers: { "retry-after": String(retryAfterSeconds) } }),
-  internal: (cause: unknown) =>
-    new Problem(500, "internal", "An unexpected error occurred; it has been logged.", { cause }),
+  /** A 503 with `Retry-After`: the code must be one whose status is 503. */
+  unavailable: (code: ProblemCode, detail: string, retryAfterSeconds = 5) =>
+    new Problem(code, detail, { headers: { "retry-after": String(retryAfterSeconds) } }),
+  internal: (cause: unknown) => new Problem("internal", "An unexpected error occurred; it has been logged.", { cause }),
 };

@@ -7,15 +7,15 @@ import { Problem, problemResponse } from "../src/problem";
 
 describe("problem+json envelope", () => {
   it("renders RFC 9457 fields with a stable type from the code and the request id", async () => {
-    const res = problemResponse(new Problem(451, "territory-not-licensed", "Not licensed in FR."), "req-1");
+    const res = problemResponse(new Problem("not-available-in-territory", "Not licensed in FR."), "req-1");
     expect(res.status).toBe(451);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(await res.json()).toEqual({
-      type: "https://cadence.example/problems/territory-not-licensed",
+      type: "https://cadence.example/problems/not-available-in-territory",
       title: "Unavailable For Legal Reasons",
       status: 451,
       detail: "Not licensed in FR.",
-      code: "territory-not-licensed",
+      code: "not-available-in-territory",
       request_id: "req-1",
     });
   });

@@ -5,6 +5,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { Problem } from "../problem";
+import { PROBLEM_CODES } from "../problem-codes";
 import { type AccessClaims, hasScope, type Scope } from "./claims";
 import type { TokenFailureCode, TokenVerifier } from "./verify";
 
@@ -22,21 +23,6 @@ export interface AuthOptions {
   isRevoked?: (claims: AccessClaims, env: unknown) => Promise<boolean>;
 }
 
-const STATUS_OF: Record<TokenFailureCode, number> = {
-  "token-missing": 401,
-  "token-malformed": 401,
-  "token-expired": 401,
-  "token-not-yet-valid": 401,
-  "token-wrong-issuer": 401,
-  "token-wrong-audience": 401,
-  "token-algorithm-rejected": 401,
-  "token-signature-invalid": 401,
-  "token-unknown-key": 401,
-  "token-claims-invalid": 401,
-  "token-revoked": 401,
-  "jwks-unavailable": 503,
-};
-
 export function bearerToken(authorization: string | undefined | null): string | undefined {
   if (!authorization) return undefined;
   const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization);
@@ -44,10 +30,9 @@ export function bearerToken(authorization: string | undefined | null): string | 
 }
 
 export function authFailure(code: TokenFailureCode, detail: string): Problem {
-  const status = STATUS_OF[code];
-  return new Problem(status, code, detail, {
+  return new Problem(code, detail, {
     headers:
-      status === 401
+      PROBLEM_CODES[code].status === 401
         ? { "www-authenticate": `Bearer error="invalid_token", error_description="${detail.replace(/"/g, "'")}"` }
         : {},
   });
@@ -68,7 +53,7 @@ export function requireAuth<B extends object = object>(
       throw authFailure("token-revoked", "This session was signed out or its refresh token was reused; log in again.");
     }
     if (options.scopes && !options.scopes.some((s) => hasScope(result.claims, s))) {
-      throw new Problem(403, "insufficient-scope", `This endpoint needs the ${options.scopes.join(" or ")} scope.`, {
+      throw new Problem("insufficient-scope", `This endpoint needs the ${options.scopes.join(" or ")} scope.`, {
         extensions: { required_scopes: options.scopes },
       });
     }

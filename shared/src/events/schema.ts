@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { RENDITION_IDS } from "../catalog/edge-track";
-import { CDN_IDS } from "../playback/session";
+import { CDN_IDS } from "../cdn/cdn-id";
 
 /** Bump on a breaking change; an event may say which version it follows in `v` (absent = 1). */
 export const EVENT_SCHEMA_VERSION = 1;

@@ -7,14 +7,7 @@
  */
 import type { Tier } from "../auth/claims";
 import type { RenditionId } from "../catalog/edge-track";
-
-/** CDN pathways. The id is also the HLS PATHWAY-ID. */
-export const CDN_IDS = ["cloudfront", "akamai", "cloudflare"] as const;
-export type CdnId = (typeof CDN_IDS)[number];
-
-export function isCdnId(value: unknown): value is CdnId {
-  return typeof value === "string" && (CDN_IDS as readonly string[]).includes(value);
-}
+import type { CdnId } from "../cdn/cdn-id";
 
 export interface PlaybackSession {
   id: string;

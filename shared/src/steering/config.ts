@@ -6,7 +6,7 @@
  * shares). The zod schemas here are the one validation both the ops API and the benchmark's world files use.
  */
 import { z } from "zod";
-import { CDN_IDS, type CdnId } from "../playback/session";
+import { CDN_IDS, type CdnId } from "../cdn/cdn-id";
 import { decimalToMicros } from "./money";
 import { DEFAULT_REGION, isRegionKey } from "./regions";
 

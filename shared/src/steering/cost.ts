@@ -4,7 +4,7 @@
  * to stay inside the commit; as the pace projects past the commit the price ramps up to the burst price, and once
  * the commit is used up it is the burst price (Cedexis' commit multiplier, made explicit in money).
  */
-import type { CdnId } from "../playback/session";
+import type { CdnId } from "../cdn/cdn-id";
 import type { SteeringConfig } from "./config";
 import { decimalToMicros } from "./money";
 

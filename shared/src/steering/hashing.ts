@@ -3,7 +3,7 @@
  * `-ln(u) / weight` where `u` is a hash of (session, CDN). Sessions spread in proportion to the weights, a session
  * keeps its CDN while weights hold, and changing one weight moves only the sessions that share must gain or lose.
  */
-import type { CdnId } from "../playback/session";
+import type { CdnId } from "../cdn/cdn-id";
 
 /** FNV-1a with a murmur3 finaliser: fast, deterministic, well mixed for short similar keys. */
 export function hash32(text: string): number {

@@ -2,7 +2,7 @@
  * The HLS content-steering manifest (Apple's Content Steering spec, rfc8216bis 7): VERSION 1, TTL, RELOAD-URI and
  * PATHWAY-PRIORITY, which must be non-empty and without duplicates. Players stop steering on any other VERSION.
  */
-import type { CdnId } from "../playback/session";
+import type { CdnId } from "../cdn/cdn-id";
 
 export interface SteeringManifest {
   VERSION: 1;

@@ -5,7 +5,7 @@
  * decayed sample counts, and each CDN's health (up, down, trial) replayed from the bucket history, so hysteresis
  * needs no stored state. The same functions serve Redis (store.ts) and the in-memory world of the benchmark.
  */
-import { CDN_IDS, type CdnId } from "../playback/session";
+import { CDN_IDS, type CdnId } from "../cdn/cdn-id";
 import type { SteeringThresholds } from "./config";
 
 export const BUCKET_MS = 60_000;

@@ -4,7 +4,7 @@
  * failed probe run (each run already retries once) takes the CDN out; it comes back only after the hysteresis window
  * and two good runs in a row. A probe state older than `PROBE_STALE_MS` is ignored (the cron may not be running).
  */
-import type { CdnId } from "../playback/session";
+import type { CdnId } from "../cdn/cdn-id";
 
 export const PROBE_STALE_MS = 5 * 60_000;
 export const PROBE_OK_RUNS_TO_RECOVER = 2;

@@ -11,7 +11,7 @@
  * session's first pathway by weighted rendezvous hashing on its id. With no measurements anywhere the failover
  * order decides. Ops overrides per region: pin, drain, exclude, fixed shares.
  */
-import { CDN_IDS, type CdnId } from "../playback/session";
+import { CDN_IDS, type CdnId } from "../cdn/cdn-id";
 import type { RegionOverride, SteeringConfig } from "./config";
 import { type CdnCost, cdnCost, type MonthUsage } from "./cost";
 import { rendezvousPick } from "./hashing";

@@ -5,7 +5,7 @@
  * CDN for commits, and probe states. Everything the edge needs for one client region is read in one pipeline.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { CDN_IDS, type CdnId } from "../playback/session";
+import { CDN_IDS, type CdnId } from "../cdn/cdn-id";
 import { DEFAULT_STEERING_CONFIG, parseStoredConfig, type SteeringConfig } from "./config";
 import { monthOf } from "./cost";
 import {

@@ -4,7 +4,7 @@
  *
  * Contract between the api worker (writer) and the pages in workers/api/web (reader).
  */
-import type { CdnId } from "../playback/session";
+import type { CdnId } from "../cdn/cdn-id";
 
 export interface WebConfig {
   /** `development`, `test` or `production`. */

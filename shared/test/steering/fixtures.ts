@@ -1,5 +1,5 @@
 /** Builders for steering inputs: a view with buckets made from simple per-minute figures. */
-import type { CdnId } from "../../src/playback/session";
+import type { CdnId } from "../../src/cdn/cdn-id";
 import { DEFAULT_STEERING_CONFIG, type SteeringConfig } from "../../src/steering/config";
 import { BUCKET_MS, type Bucket, type RegionSeries } from "../../src/steering/measurements";
 import type { SteeringView } from "../../src/steering/steer";

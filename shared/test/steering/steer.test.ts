@@ -3,7 +3,7 @@
  * stay, how cost, commits, the stabilisation band, health and ops overrides change the ranking.
  */
 import { describe, expect, it } from "vitest";
-import { CDN_IDS } from "../../src/playback/session";
+import { CDN_IDS } from "../../src/cdn/cdn-id";
 import { DEFAULT_THRESHOLDS } from "../../src/steering/config";
 import { cdnCost } from "../../src/steering/cost";
 import { steeringManifest } from "../../src/steering/manifest";

@@ -6,9 +6,10 @@
  * has no auth (it is a local process); going through here puts the ops scope in front of it, and in production,
  * where no stand-in exists, the knob routes answer 404.
  */
+
+import { CDN_IDS, type CdnId } from "@cadence/shared/cdn/cdn-id";
 import { edgeAuth } from "@cadence/shared/edge";
 import { readJson } from "@cadence/shared/http";
-import { CDN_IDS, type CdnId } from "@cadence/shared/playback/session";
 import { Problem, problems } from "@cadence/shared/problem";
 import type { WebConfig } from "@cadence/shared/web/config";
 import { Hono } from "hono";

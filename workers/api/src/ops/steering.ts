@@ -9,9 +9,10 @@
  * the old and new value; if the audit log cannot take it the change is rolled back (503). The edge reads the config
  * through a 5 s per-isolate cache, so a change reaches new sessions within 10 s.
  */
+
+import { CDN_IDS } from "@cadence/shared/cdn/cdn-id";
 import { edgeAuth, redisFor } from "@cadence/shared/edge";
 import { parseWith, readJson } from "@cadence/shared/http";
-import { CDN_IDS } from "@cadence/shared/playback/session";
 import { Problem, problems } from "@cadence/shared/problem";
 import {
   commitsSchema,

@@ -11,8 +11,8 @@
  * (queue.ts) creates one per track and keeps two alive at the end of a track, so the next is already buffered.
  */
 import { RENDITION_IDS, type RenditionId } from "@cadence/shared/catalog/edge-track";
+import { type CdnId, isCdnId } from "@cadence/shared/cdn/cdn-id";
 import type { WireEvent } from "@cadence/shared/events/schema";
-import { type CdnId, isCdnId } from "@cadence/shared/playback/session";
 import Hls, { type ErrorData, type Fragment, type Level, type LevelDetails } from "hls.js";
 import { type AdBreak, adBreaksOf, isAdSegment } from "./ad-breaks";
 

@@ -4,7 +4,7 @@
  */
 import type { Tier } from "@cadence/shared/auth/claims";
 import { TIERS } from "@cadence/shared/auth/claims";
-import { type CdnId, isCdnId } from "@cadence/shared/playback/session";
+import { type CdnId, isCdnId } from "@cadence/shared/cdn/cdn-id";
 import { problems } from "@cadence/shared/problem";
 import type { Env } from "../context";
 import type { CloudFrontHash } from "../signing/cloudfront";

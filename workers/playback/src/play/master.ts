@@ -10,8 +10,9 @@
  * and test `pathways` (e.g. `akamai`) to pin the session's pathways for demos and tests.
  */
 import { isPlayable } from "@cadence/shared/catalog/availability";
+import { type CdnId, isCdnId } from "@cadence/shared/cdn/cdn-id";
 import { redisFor } from "@cadence/shared/edge";
-import { type CdnId, isCdnId, type PlaybackSession } from "@cadence/shared/playback/session";
+import type { PlaybackSession } from "@cadence/shared/playback/session";
 import { Problem, problems } from "@cadence/shared/problem";
 import type { Context } from "hono";
 import type { AppEnv } from "../context";

@@ -7,8 +7,8 @@
  */
 import { isPlayable } from "@cadence/shared/catalog/availability";
 import { RENDITION_IDS, type RenditionId } from "@cadence/shared/catalog/edge-track";
+import { isCdnId } from "@cadence/shared/cdn/cdn-id";
 import { redisFor } from "@cadence/shared/edge";
-import { isCdnId } from "@cadence/shared/playback/session";
 import { Problem, problems } from "@cadence/shared/problem";
 import type { Context } from "hono";
 import { withAdBreak } from "../ads/insert";

@@ -5,8 +5,8 @@
  * Now the multi-CDN steering engine ranks (workers/playback/src/steering/rank.ts).
  */
 import type { Tier } from "@cadence/shared/auth/claims";
+import type { CdnId } from "@cadence/shared/cdn/cdn-id";
 import { redisFor } from "@cadence/shared/edge";
-import type { CdnId } from "@cadence/shared/playback/session";
 import type { Env } from "../context";
 import { rankSession } from "../steering/rank";
 import { playbackConfig } from "./config";

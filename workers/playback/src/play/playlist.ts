@@ -4,7 +4,7 @@
  * segment list (adding discontinuities) before it is rendered.
  */
 import type { EdgeRendition } from "@cadence/shared/catalog/edge-track";
-import type { CdnId } from "@cadence/shared/playback/session";
+import type { CdnId } from "@cadence/shared/cdn/cdn-id";
 
 export const HLS_CONTENT_TYPE = "application/vnd.apple.mpegurl";
 

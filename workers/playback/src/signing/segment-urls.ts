@@ -11,7 +11,8 @@
  * URLs are concatenated strings; nothing here goes through `URL`/`URLSearchParams`, which would re-encode `~`.
  */
 import type { EdgeRendition } from "@cadence/shared/catalog/edge-track";
-import type { CdnId, PlaybackSession } from "@cadence/shared/playback/session";
+import type { CdnId } from "@cadence/shared/cdn/cdn-id";
+import type { PlaybackSession } from "@cadence/shared/playback/session";
 import type { Env } from "../context";
 import type { PlaybackConfig } from "../play/config";
 import { AKAMAI_TOKEN_NAME, akamaiToken, importAkamaiKey } from "./akamai";

@@ -9,10 +9,11 @@
  * the session is served again, else one ranked from the last known state.
  */
 
+import { type CdnId, isCdnId } from "@cadence/shared/cdn/cdn-id";
 import { redisFor } from "@cadence/shared/edge";
 import { withTimeout } from "@cadence/shared/http";
 import type { PlaybackSession } from "@cadence/shared/playback/session";
-import { type CdnId, isCdnId, playbackSessionKey } from "@cadence/shared/playback/session";
+import { playbackSessionKey } from "@cadence/shared/playback/session";
 import { Problem } from "@cadence/shared/problem";
 import { type SteeringManifest, steeringManifest } from "@cadence/shared/steering/manifest";
 import { recordThroughputReport, type SteeringRedis } from "@cadence/shared/steering/store";

@@ -6,8 +6,8 @@
  * serves. The Cloudflare pathway is this worker pulling from the origin, so its probe is the origin's health. Each run
  * retries a failure once, so one lost packet does not take a CDN out. The same run sweeps aged-out buckets.
  */
-import type { CdnId } from "@cadence/shared/playback/session";
-import { CDN_IDS } from "@cadence/shared/playback/session";
+import type { CdnId } from "@cadence/shared/cdn/cdn-id";
+import { CDN_IDS } from "@cadence/shared/cdn/cdn-id";
 import { nextProbeState, type ProbeResult, type ProbeState } from "@cadence/shared/steering/probes";
 import {
   readProbeStates,

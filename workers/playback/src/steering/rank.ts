@@ -5,7 +5,7 @@
  * first manifest ranks first the pathway the playlist started on.
  */
 
-import type { CdnId } from "@cadence/shared/playback/session";
+import type { CdnId } from "@cadence/shared/cdn/cdn-id";
 import { createEdgeViewCache, type ViewSource } from "@cadence/shared/steering/edge-view";
 import { type SteeringDecision, steer } from "@cadence/shared/steering/steer";
 import type { SteeringRedis } from "@cadence/shared/steering/store";
