@@ -8,6 +8,7 @@ export default defineConfig({
       "shared/vitest.config.ts",
       "origin/vitest.config.ts",
       "local/vitest.config.ts",
+      "scripts/vitest.config.ts",
       "workers/*/vitest.config.ts",
     ],
   },

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adBreakOf, apiJson, eventually, forgetLastAdBreak, tokenFor } from "./api";
-import { launchChromium, openPage, screenshot } from "./browser";
-import { E2E_RELEASE } from "./catalog-fixture";
-import { playTrack, signIn, waitForView } from "./player-page";
+import { adBreakOf, apiJson, eventually, forgetLastAdBreak, tokenFor } from "./support/api";
+import { launchChromium, openPage, screenshot } from "./support/browser";
+import { E2E_RELEASE } from "./support/catalog-fixture";
+import { playTrack, signIn, waitForView } from "./support/web-player";
 
 const platform = inject("platform");
 const CAMPAIGN = `E2E sponsorship ${Date.now()}`;

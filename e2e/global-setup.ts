@@ -5,8 +5,8 @@
  */
 import type {} from "vitest";
 import type { TestProject } from "vitest/node";
-import { ingestE2eCatalog } from "./catalog-fixture";
-import { type PlatformInfo, startPlatform } from "./platform";
+import { ingestE2eCatalog } from "./support/catalog-fixture";
+import { type PlatformInfo, startPlatform } from "./support/platform";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const platform = await startPlatform({ env: { DEMO_CATALOG: "off" } });

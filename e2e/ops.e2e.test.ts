@@ -5,10 +5,10 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { apiJson, tokenFor } from "./api";
-import { launchChromium, openPage, screenshot } from "./browser";
-import { E2E_RELEASE } from "./catalog-fixture";
-import { playTrack, signIn, waitForView } from "./player-page";
+import { apiJson, tokenFor } from "./support/api";
+import { launchChromium, openPage, screenshot } from "./support/browser";
+import { E2E_RELEASE } from "./support/catalog-fixture";
+import { playTrack, signIn, waitForView } from "./support/web-player";
 
 const platform = inject("platform");
 const TRACK = E2E_RELEASE.tracks[1]!.title;

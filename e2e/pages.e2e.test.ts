@@ -6,7 +6,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchChromium, openPage, screenshot } from "./browser";
+import { launchChromium, openPage, screenshot } from "./support/browser";
 
 const platform = inject("platform");
 const PHONE = { width: 390, height: 844 };

@@ -6,9 +6,9 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { apiJson, eventually, forgetLastAdBreak, landedEvents, tokenFor } from "./api";
-import { launchChromium, openPage, screenshot } from "./browser";
-import { E2E_RELEASE } from "./catalog-fixture";
+import { apiJson, eventually, forgetLastAdBreak, landedEvents, tokenFor } from "./support/api";
+import { launchChromium, openPage, screenshot } from "./support/browser";
+import { E2E_RELEASE } from "./support/catalog-fixture";
 import {
   captureSentEvents,
   playTrack,
@@ -18,7 +18,7 @@ import {
   signIn,
   stalls,
   waitForView,
-} from "./player-page";
+} from "./support/web-player";
 
 const platform = inject("platform");
 const [FIRST, SECOND, LONGEST] = E2E_RELEASE.tracks.map((t) => t.title) as [string, string, string];

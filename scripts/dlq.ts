@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   if (command === "list") {
     const { dead_letters } = await call<{ dead_letters: DeadLetter[] }>(
       "GET",
-      `/v1/events/dead-letters?status=${encodeURIComponent(values.status)}&limit=${encodeURIComponent(values.limit)}`,
+      `/v1/ops/events/dead-letters?status=${encodeURIComponent(values.status)}&limit=${encodeURIComponent(values.limit)}`,
     );
     if (dead_letters.length === 0) return console.log(`No ${values.status} dead letters.`);
     console.table(
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const body = batchIds.length ? { batch_ids: batchIds } : { limit: Number(values.limit) };
     const result = await call<{ replayed: number; events: number; failed_events: number }>(
       "POST",
-      "/v1/events/dead-letters/replay",
+      "/v1/ops/events/dead-letters/replay",
       body,
     );
     return console.log(

@@ -12,6 +12,7 @@ import { devSecrets } from "@cadence/local/src/dev-stack";
 import type { IngestReport } from "@cadence/origin/src/catalog/ingest";
 import { loadConfig } from "@cadence/origin/src/config";
 import { createServices } from "@cadence/origin/src/services";
+import { serviceFetch } from "@cadence/shared/trust/service-call";
 import { zipSync } from "fflate";
 import { localPorts } from "./ports";
 
@@ -49,12 +50,17 @@ async function originRunning(): Promise<boolean> {
   }
 }
 
-async function viaOrigin(): Promise<IngestReport> {
+/** An ingest report, or (when the origin refused the request itself) its problem shown as the one error. */
+type Outcome = Omit<IngestReport, "errors"> & { errors: Array<{ path: string; code: string; message: string }> };
+
+async function viaOrigin(): Promise<Outcome> {
   const body = statSync(path).isDirectory() ? zipOf(path) : new Uint8Array(readFileSync(path));
-  const res = await fetch(`${originUrl}/v1/ops/catalog/deliveries`, {
+  const res = await serviceFetch({ baseUrl: originUrl, token: secrets.serviceToken }, "/v1/ops/catalog/deliveries", {
     method: "POST",
-    headers: { "content-type": "application/zip", "x-service-token": secrets.serviceToken },
+    headers: { "content-type": "application/zip" },
     body,
+    // A large delivery transcodes for many minutes; the origin answers when it is done.
+    timeoutMs: 2 * 60 * 60_000,
   });
   const answer = (await res.json()) as IngestReport & { report?: IngestReport; code?: string; detail?: string };
   if (answer.report) return answer.report;
@@ -82,7 +88,7 @@ async function inProcess(): Promise<IngestReport> {
   }
 }
 
-function print(report: IngestReport, where: string): void {
+function print(report: Outcome, where: string): void {
   if (json) {
     console.log(JSON.stringify(report, null, 2));
     return;

@@ -23,12 +23,14 @@ let stopping = false;
 
 // Inspector ports follow the worker ports (9231.. by default), so a second run with PORT_OFFSET does not collide.
 const INSPECTOR_SHIFT = 9231 - 8787;
+/** The front door owns no state and declares no vars: only its four service bindings. */
+const FRONT_DOOR_CONFIG = "workers/front-door/wrangler.toml";
 const WORKERS = [
   { name: "api", config: "workers/api/wrangler.toml", port: ports.API_PORT },
   { name: "playback", config: "workers/playback/wrangler.toml", port: ports.PLAYBACK_PORT },
   { name: "ingest-events", config: "workers/ingest-events/wrangler.toml", port: ports.INGEST_EVENTS_PORT },
   { name: "ads", config: "workers/ads/wrangler.toml", port: ports.ADS_PORT },
-  { name: "edge front door", config: "wrangler.toml", port: ports.EDGE_PORT },
+  { name: "edge front door", config: FRONT_DOOR_CONFIG, port: ports.EDGE_PORT },
 ].map((w, i) => ({ ...w, inspector: ports.API_PORT + INSPECTOR_SHIFT + i }));
 
 async function main(): Promise<void> {
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
       join(
         dataDir,
         "wrangler",
-        worker.config === "wrangler.toml" ? "edge" : (worker.config.split("/")[1] ?? worker.name),
+        worker.config === FRONT_DOOR_CONFIG ? "edge" : (worker.config.split("/")[1] ?? worker.name),
       ),
       "--env-file",
       envFile,
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
       "--log-level",
       "warn",
     ];
-    if (worker.config !== "wrangler.toml") for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+    if (worker.config !== FRONT_DOOR_CONFIG) for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
     if (worker.name === "ingest-events") args.push("--env-file", eventsEnvFile);
     if (worker.name === "ads") args.push("--env-file", adsEnvFile);
     if (worker.name === "playback") {

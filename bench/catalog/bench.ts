@@ -17,9 +17,11 @@ import { startDevStack } from "@cadence/local/src/dev-stack";
 import { writeDelivery } from "@cadence/origin/src/catalog/demo/delivery-builder";
 import { seedMetadataCatalog } from "@cadence/origin/src/catalog/demo/metadata-catalog";
 import { searchCatalog } from "@cadence/origin/src/catalog/search";
-import { ladderArgs, probeSource, run } from "@cadence/origin/src/catalog/transcode/ladder";
-import { WorkerPool } from "@cadence/origin/src/catalog/transcode/packager";
 import { openDatabase } from "@cadence/origin/src/db/client";
+import { probeSource, run } from "@cadence/origin/src/transcode/ffmpeg";
+import { ladderArgs } from "@cadence/origin/src/transcode/ladder";
+import { WorkerPool } from "@cadence/origin/src/transcode/packager";
+import { SERVICE_TOKEN_HEADER } from "@cadence/shared/trust/service-call";
 import { sql } from "drizzle-orm";
 import { zipSync } from "fflate";
 
@@ -95,7 +97,7 @@ async function ingestBench(): Promise<void> {
       const started = performance.now();
       const res = await fetch(`${stack.origin.url}/v1/ops/catalog/deliveries`, {
         method: "POST",
-        headers: { "content-type": "application/zip", "x-service-token": stack.secrets.serviceToken },
+        headers: { "content-type": "application/zip", [SERVICE_TOKEN_HEADER]: stack.secrets.serviceToken },
         body: zip,
       });
       const report = (await res.json()) as { status: string; tracks: Array<{ transcoded: boolean }> };

@@ -17,9 +17,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDevStack } from "@cadence/local/src/dev-stack";
-import { startWranglerDev } from "@cadence/local/src/e2e/wrangler-dev";
 import { startRedisServer } from "@cadence/local/src/redis-server";
+import { startWranglerDev } from "@cadence/local/src/wrangler-dev";
 import { playbackSessionKey } from "@cadence/shared/playback/session";
+import { SERVICE_TOKEN_HEADER } from "@cadence/shared/trust/service-call";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
 
@@ -100,8 +101,8 @@ async function main(): Promise<void> {
     const body = eventBodies(sessions);
 
     const stats = async (): Promise<Stats> => {
-      const res = await fetch(`${stack.origin.url}/internal/events/stats`, {
-        headers: { "x-service-token": stack.secrets.serviceToken },
+      const res = await fetch(`${stack.origin.url}/v1/internal/events/stats`, {
+        headers: { [SERVICE_TOKEN_HEADER]: stack.secrets.serviceToken },
       });
       return (await res.json()) as Stats;
     };

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:steering [-- path/to/world.json]`: runs our steering and the baselines through the same simulated
  * world and prints egress cost, segment latency, failures, share per CDN and how long sessions kept trying a failed
- * CDN, then checks the issue's aims. Deterministic: the same world (and seed) prints the same table.
+ * CDN, then checks steering's aims. Deterministic: the same world (and seed) prints the same table.
  */
 import { resolve } from "node:path";
 import { CDN_IDS } from "@cadence/shared/cdn/cdn-id";

@@ -31,7 +31,7 @@ export interface PlaybackStackInfo {
   akamaiEdgeAuthKey: string;
   cloudfrontUrl: string;
   akamaiUrl: string;
-  /** A short tone transcoded into the whole ladder in the test origin's media store (local/src/e2e/sine-fixture.ts). */
+  /** A short tone transcoded into the whole ladder in the test origin's media store (local/src/sine-fixture.ts). */
   fixture: { key: string; durationMs: number; renditions: EdgeRendition[] };
 }
 

@@ -1,28 +1,36 @@
 /**
  * The origin's HTTP app: shared request context and problem handling, the service-token check that tells edge calls
- * from others, health, and each domain's routes.
+ * from others, health, and each capability's routes, each built with the services it uses.
+ *
+ * Layers of the origin (an import only ever points down or sideways within its layer; no folder import cycle):
+ *
+ *   top        main.ts, server.ts, services.ts, app.ts   start-up, composition, the HTTP app
+ *   features   catalog/  ads/  events/  identity/  audit/  seed/   each capability: its service and its routes
+ *   packaging  transcode/  (ffmpeg, the ladder, the packager, the HLS recipe)  ->  media/  (the media store)
+ *   ground     config.ts  context.ts  db/  (settings, the per-request hono context, tables and the client)
+ *
+ * Inside features: ads/ uses transcode/ and media/ (creative packaging) and identity/ (token keys); catalog/ uses
+ * transcode/ and media/; seed/ uses identity/. No capability imports catalog/ or ads/ but the top layer.
  */
-import { timingSafeEqual } from "node:crypto";
 import { createServiceApp, healthBody } from "@cadence/shared/http";
 import type { Logger } from "@cadence/shared/log";
+import { hasServiceToken } from "@cadence/shared/trust/service-call";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { sql } from "drizzle-orm";
-import { advertiserRoutes } from "./advertisers/routes";
+import { adsRoutes } from "./ads/routes";
 import { auditRoutes } from "./audit/routes";
 import { catalogRoutes } from "./catalog/routes";
-import type { OriginEnv, OriginServices } from "./context";
+import type { OriginEnv } from "./context";
 import { eventsRoutes } from "./events/routes";
 import { identityRoutes } from "./identity/routes";
 import { mediaRoutes } from "./media/routes";
+import type { OriginServices } from "./services";
 
 export function createOriginApp(services: OriginServices, logger: Logger) {
   const app = createServiceApp<OriginEnv>(logger);
-  const serviceToken = Buffer.from(services.config.SERVICE_TOKEN);
 
   app.use("*", async (c, next) => {
-    c.set("services", services);
-    const presented = Buffer.from(c.req.header("x-service-token") ?? "");
-    const fromEdge = presented.length === serviceToken.length && timingSafeEqual(presented, serviceToken);
+    const fromEdge = hasServiceToken(c.req.raw.headers, services.config.SERVICE_TOKEN);
     c.set("fromEdge", fromEdge);
     c.set("clientIp", (fromEdge && c.req.header("x-client-ip")) || socketAddress(c));
     await next();
@@ -37,12 +45,13 @@ export function createOriginApp(services: OriginServices, logger: Logger) {
     ),
   );
 
-  app.route("/", identityRoutes());
-  app.route("/", eventsRoutes());
-  app.route("/", catalogRoutes());
-  app.route("/", mediaRoutes());
-  app.route("/", advertiserRoutes());
-  app.route("/", auditRoutes());
+  const { config, db, redis, keys, store, sessions, throttle, catalog, ads } = services;
+  app.route("/", identityRoutes({ db, keys, sessions, throttle }));
+  app.route("/", eventsRoutes({ db, redis, config }));
+  app.route("/", catalogRoutes(catalog));
+  app.route("/", mediaRoutes(store));
+  app.route("/", adsRoutes(ads, { keys, config }));
+  app.route("/", auditRoutes(db));
   return app;
 }
 

@@ -1,10 +1,46 @@
 /**
  * The origin's configuration, parsed once at start-up from the environment. Anything wrong fails fast with a message
  * that names the variable; everything has a development default so `npm start` needs no setup.
+ *
+ * This module is the ground of the origin (see app.ts): every capability reads its knobs from here as a typed slice
+ * (`MediaStoreSettings`, `TranscodeSettings`, ...), and config.ts imports none of them.
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import { catalogEnv } from "./catalog/config";
+
+/** Where packaged audio lives (media/). */
+const mediaStoreEnv = {
+  /** `local` (a folder under DATA_DIR, the default) or `s3` (any S3-compatible store: AWS S3, Cloudflare R2, MinIO). */
+  MEDIA_STORE: z.enum(["local", "s3"]).default("local"),
+  /** Local store folder; default `<DATA_DIR>/media`. */
+  MEDIA_DIR: z.string().optional(),
+  /** S3-compatible endpoint, e.g. `https://<account>.r2.cloudflarestorage.com` or `https://s3.eu-west-1.amazonaws.com`. */
+  MEDIA_S3_ENDPOINT: z.string().url().optional(),
+  MEDIA_S3_BUCKET: z.string().min(3).optional(),
+  MEDIA_S3_REGION: z.string().default("auto"),
+  MEDIA_S3_ACCESS_KEY_ID: z.string().optional(),
+  MEDIA_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Key prefix inside the bucket, e.g. `media/`. */
+  MEDIA_S3_PREFIX: z.string().default(""),
+};
+
+/** ffmpeg for the catalog's ladder and the ads' creatives (transcode/). */
+const transcodeEnv = {
+  FFMPEG_PATH: z.string().default("ffmpeg"),
+  FFPROBE_PATH: z.string().default("ffprobe"),
+  /** Transcodes running at once (each is one ffmpeg process using about one core). */
+  TRANSCODE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+};
+
+/** DDEX ingest (catalog/). */
+const ingestEnv = {
+  /** Largest delivery archive the HTTP ingest endpoint accepts. */
+  INGEST_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 ** 3),
+};
 
 const schema = z.object({
   CADENCE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -29,10 +65,17 @@ const schema = z.object({
   /** Secret only the events queue consumer and the origin hold: HMAC of every landing request. */
   EVENTS_INGEST_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  ...catalogEnv,
+  ...mediaStoreEnv,
+  ...transcodeEnv,
+  ...ingestEnv,
 });
 
 export type OriginConfig = z.infer<typeof schema> & { dataDir: string; databaseUrl: string };
+
+export type MediaStoreSettings = Pick<OriginConfig, keyof typeof mediaStoreEnv>;
+export type TranscodeSettings = Pick<OriginConfig, keyof typeof transcodeEnv>;
+/** What verifies an access token at the origin (identity issues them; the advertiser API checks them again). */
+export type TokenSettings = Pick<OriginConfig, "AUTH_ISSUER" | "AUTH_AUDIENCE">;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): OriginConfig {
   const parsed = schema.safeParse(env);

@@ -1,31 +1,15 @@
 /**
- * The origin's hono context: the services every route uses, resolved once at start-up, plus per-request values.
+ * The origin's hono context: what every request carries, set once per request by app.ts. Services are not here:
+ * each capability's routes are built with the services they use (see services.ts and app.ts), so this module sits at
+ * the bottom of the origin's layers and imports none of them.
  */
 import type { BaseVariables } from "@cadence/shared/http";
-import type { Redis } from "@upstash/redis";
-import type { Catalog } from "./catalog/service";
-import type { OriginConfig } from "./config";
-import type { Database } from "./db/client";
-import type { KeyStore } from "./identity/keystore";
-import type { LoginThrottle } from "./identity/login-throttle";
-import type { SessionService } from "./identity/sessions";
-
-export interface OriginServices {
-  config: OriginConfig;
-  db: Database;
-  redis: Redis;
-  keys: KeyStore;
-  sessions: SessionService;
-  throttle: LoginThrottle;
-  catalog: Catalog;
-}
+import type { EdgeCallerVariables } from "@cadence/shared/trust/edge-only";
 
 export interface OriginEnv {
-  Variables: BaseVariables & {
-    services: OriginServices;
-    /** The end user's IP: from `x-client-ip` when a worker forwards with the service token, else the socket. */
-    clientIp: string;
-    /** True when the request carries the workers' service token. */
-    fromEdge: boolean;
-  };
+  Variables: BaseVariables &
+    EdgeCallerVariables & {
+      /** The end user's IP: from `x-client-ip` when a worker forwards with the service token, else the socket. */
+      clientIp: string;
+    };
 }

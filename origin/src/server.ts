@@ -4,7 +4,7 @@
 
 import { createLogger } from "@cadence/shared/log";
 import { serve } from "@hono/node-server";
-import { startAdvertisers } from "./advertisers/seed";
+import { startAdvertisers } from "./ads/seed";
 import { createOriginApp } from "./app";
 import type { OriginConfig } from "./config";
 import { seedDemoAccounts } from "./seed/demo-accounts";
@@ -27,7 +27,7 @@ export async function startOrigin(config: OriginConfig): Promise<RunningOrigin> 
   void services.catalog.publisher
     .publishPending()
     .catch((err: unknown) => logger.warn("catalog publish failed", { err }));
-  void startAdvertisers(services, logger);
+  void startAdvertisers(services.ads, config, logger);
   const app = createOriginApp(services, logger);
   return new Promise((resolve) => {
     const server = serve(

@@ -1,16 +1,35 @@
 /**
- * Builds the origin's services from its configuration: database (migrated), Redis (Upstash REST), signing keys.
+ * Builds the origin's services from its configuration, bottom up: database (migrated), Redis (Upstash REST), signing
+ * keys, the media store and ffmpeg, then the capabilities on top of them (identity, catalog, ads). This is the one
+ * place that knows every capability; routes receive only what they use (app.ts).
  */
 import { resolve } from "node:path";
 import { createLogger } from "@cadence/shared/log";
 import { Redis } from "@upstash/redis";
+import { Advertisers } from "./ads/service";
 import { Catalog } from "./catalog/service";
 import type { OriginConfig } from "./config";
-import type { OriginServices } from "./context";
-import { openDatabase } from "./db/client";
+import { type Database, openDatabase } from "./db/client";
 import { KeyStore } from "./identity/keystore";
 import { LoginThrottle } from "./identity/login-throttle";
 import { SessionService } from "./identity/sessions";
+import { createMediaStore } from "./media/create-store";
+import type { MediaStore } from "./media/store";
+import { binariesOf } from "./transcode/ffmpeg";
+import { WorkerPool } from "./transcode/packager";
+
+export interface OriginServices {
+  config: OriginConfig;
+  db: Database;
+  redis: Redis;
+  keys: KeyStore;
+  /** Packaged audio: the catalog's ladders and the ads' creatives. */
+  store: MediaStore;
+  sessions: SessionService;
+  throttle: LoginThrottle;
+  catalog: Catalog;
+  ads: Advertisers;
+}
 
 export async function createServices(config: OriginConfig): Promise<OriginServices & { close(): void }> {
   const { db, close } = await openDatabase(config.databaseUrl, config.DATABASE_AUTH_TOKEN);
@@ -22,12 +41,17 @@ export async function createServices(config: OriginConfig): Promise<OriginServic
   });
   const keys = await KeyStore.open(resolve(config.dataDir, "keys", "signing-keys.json"));
   const sessions = new SessionService(db, keys, redis, config);
-  const catalog = new Catalog(
+  const store = createMediaStore(config, config.dataDir);
+  const bin = binariesOf(config);
+  const catalog = new Catalog({
     db,
     redis,
-    config,
-    config.dataDir,
-    createLogger("origin", { part: "catalog" }, config.LOG_LEVEL),
-  );
-  return { config, db, redis, keys, sessions, throttle: new LoginThrottle(db), catalog, close };
+    store,
+    pool: new WorkerPool(config.TRANSCODE_CONCURRENCY),
+    bin,
+    ingestMaxBytes: config.INGEST_MAX_BYTES,
+    logger: createLogger("origin", { part: "catalog" }, config.LOG_LEVEL),
+  });
+  const ads = new Advertisers({ db, redis, store, bin });
+  return { config, db, redis, keys, store, sessions, throttle: new LoginThrottle(db), catalog, ads, close };
 }

@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, relative } from "node:path";
 import { type DemoDelivery, demoCatalog } from "@cadence/origin/src/catalog/demo/catalog";
 import { purgeReleaseMessage, writeDelivery } from "@cadence/origin/src/catalog/demo/delivery-builder";
-import { run } from "@cadence/origin/src/catalog/transcode/ladder";
+import { run } from "@cadence/origin/src/transcode/ffmpeg";
+import { serviceFetch } from "@cadence/shared/trust/service-call";
 import { zipSync } from "fflate";
 
 export interface DemoSeedOptions {
@@ -73,9 +74,10 @@ export async function seedDemoCatalog(options: DemoSeedOptions): Promise<void> {
   process.once("SIGTERM", abort);
 
   const post = async (folder: string): Promise<{ status: number; body: IngestAnswer }> => {
-    const res = await fetch(`${options.originUrl}/v1/ops/catalog/deliveries`, {
+    const origin = { baseUrl: options.originUrl, token: options.serviceToken };
+    const res = await serviceFetch(origin, "/v1/ops/catalog/deliveries", {
       method: "POST",
-      headers: { "content-type": "application/zip", "x-service-token": options.serviceToken },
+      headers: { "content-type": "application/zip" },
       body: zipFolder(folder),
       signal: stop.signal,
     });

@@ -14,6 +14,7 @@ export const PROBLEM_CODES = {
   "payload-too-large": { status: 413, meaning: "The body exceeds the route's size limit, named in the detail." },
   "unsupported-media-type": { status: 415, meaning: "The body's content type is not one this route accepts." },
   "rate-limited": { status: 429, meaning: "Too many requests; retry after `Retry-After` seconds." },
+  "client-closed-request": { status: 499, meaning: "The caller went away before the answer; its work was cancelled." },
   internal: { status: 500, meaning: "Our mistake; it was logged with the request id." },
   "injected-fault": { status: 500, meaning: "A fault injected on purpose by a test or ops knob (development only)." },
 
@@ -49,7 +50,7 @@ export const PROBLEM_CODES = {
   },
   "token-wrong-session": {
     status: 403,
-    meaning: "The playback token was issued for another session, track or device.",
+    meaning: "The playback token was issued for another listener, track, device or session; `mismatch` says which.",
   },
   "session-not-found": { status: 404, meaning: "No playback session with this id." },
   "session-ended": { status: 410, meaning: "The playback session ended (expired, or displaced by a newer one)." },
@@ -59,12 +60,13 @@ export const PROBLEM_CODES = {
   "no-playable-rendition": { status: 406, meaning: "None of the track's renditions can be played by this client." },
   "not-available-in-territory": { status: 451, meaning: "The track is not licensed in the listener's territory." },
   "not-available-on-tier": { status: 403, meaning: "The track is not licensed for the listener's tier." },
-  "not-yet-released": { status: 403, meaning: "The track's release date has not come yet." },
+  "not-yet-released": { status: 451, meaning: "The track's release date has not come; `available_from` says when." },
   "taken-down": { status: 410, meaning: "The track was taken down." },
   "unknown-track": { status: 404, meaning: "No track with this id is published to the edge." },
   "edge-state-unavailable": { status: 503, meaning: "Edge state (Redis) did not answer in time; retry." },
   "steering-state-unavailable": { status: 503, meaning: "Steering state did not answer in time; retry." },
   "media-unavailable": { status: 503, meaning: "The media store did not answer; retry." },
+  "invalid-media-path": { status: 400, meaning: "A media path is not `<folder>/<file>` of safe segments (no `..`)." },
 
   // Ads
   "advertiser-forbidden": { status: 403, meaning: "The campaign or creative belongs to another advertiser." },
@@ -75,6 +77,8 @@ export const PROBLEM_CODES = {
   "ad-serving-expired": { status: 410, meaning: "The ad decision this request refers to has expired." },
   "ad-media-unavailable": { status: 503, meaning: "The ad creative's media could not be fetched; retry." },
   "creative-too-large": { status: 413, meaning: "The uploaded creative exceeds the size limit." },
+  "creative-not-audio": { status: 422, meaning: "The uploaded creative is not audio ffmpeg can decode." },
+  "creative-duration": { status: 422, meaning: "The uploaded creative is not a 15 or 30 second spot." },
   "tracking-unavailable": { status: 503, meaning: "Tracking could not be recorded now; retry the beacon." },
   "reports-unavailable": { status: 503, meaning: "Reports could not be computed now; retry." },
   "transcoder-unavailable": { status: 503, meaning: "The transcoder (ffmpeg) is not available at the origin." },
@@ -93,7 +97,20 @@ export const PROBLEM_CODES = {
   "audit-log-unavailable": { status: 503, meaning: "The audit log could not be written, so the change was not made." },
   "origin-unavailable": { status: 503, meaning: "The origin did not answer in time; retry." },
   "origin-failed": { status: 502, meaning: "The origin answered with an error." },
+  "edge-publish-failed": {
+    status: 503,
+    meaning: "The change was saved at the origin but edge state is unreachable; it reaches the edge later.",
+  },
+  "events-ingest-not-configured": {
+    status: 503,
+    meaning: "The origin has no EVENTS_INGEST_SECRET, so the events pipeline cannot land anything.",
+  },
+  "events-queue-unavailable": {
+    status: 503,
+    meaning: "The events queue refused some events; resend those answered `retry` after `Retry-After`.",
+  },
   "stand-in-refused": { status: 502, meaning: "A local CDN stand-in refused the knob request." },
+  "stand-in-unreachable": { status: 502, meaning: "A local CDN stand-in did not answer the knob request." },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

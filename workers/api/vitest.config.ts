@@ -22,5 +22,7 @@ export default defineProject({
     hookTimeout: 60_000,
     // Builds the catalog tests' delivery zips with ffmpeg (in Node: workerd cannot run it).
     globalSetup: ["../../scripts/demo-catalog/api-test-fixture.ts"],
+    // The steering files share one config in Redis (versions, audit entries, a rollback check): one file at a time.
+    fileParallelism: false,
   },
 });

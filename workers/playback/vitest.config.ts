@@ -12,7 +12,7 @@ export default defineProject({
           ...playbackWorkerBindings(inject<TestStackInfo>("stack")),
         },
         // The ads worker is not part of these tests (free sessions get no break); splicing with the real ads worker
-        // is tested end to end in local/src/e2e/ads.e2e.test.ts.
+        // is tested end to end in e2e/ads.e2e.test.ts.
         serviceBindings: { ADS: () => new Response("the ads worker is not running in these tests", { status: 503 }) },
       },
     })),

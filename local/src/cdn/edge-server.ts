@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { serviceFetch } from "@cadence/shared/trust/service-call";
 import type { Verdict } from "./cloudfront-verify";
 import { normaliseIp } from "./ip";
 import { DEFAULT_KNOBS, type Knobs, knobsSchema } from "./knobs";
@@ -52,6 +53,7 @@ const CONTENT_TYPES: Record<string, string> = {
   m3u8: "application/vnd.apple.mpegurl",
 };
 const SAFE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
+const ORIGIN_TIMEOUT_MS = 30_000;
 const CORS_HEADERS = {
   "access-control-allow-origin": "*",
   "access-control-expose-headers": "content-length, content-range, x-cdn, x-cache, age",
@@ -90,8 +92,9 @@ export async function startCdnEdge(options: CdnEdgeOptions): Promise<RunningCdnE
   async function pull(path: string): Promise<CachedFile | number> {
     const hit = cache.get(path);
     if (hit) return hit;
-    const res = await fetch(`${options.originUrl}/media${path}`, {
-      headers: { "x-service-token": options.serviceToken },
+    // An origin pull with the service token, and a CDN's origin read timeout (CloudFront's default is 30 s).
+    const res = await serviceFetch({ baseUrl: options.originUrl, token: options.serviceToken }, `/media${path}`, {
+      timeoutMs: ORIGIN_TIMEOUT_MS,
     });
     if (!res.ok) return res.status;
     const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();

@@ -3,7 +3,7 @@
  * the origin's media store, and both CDN stand-ins in-process, pulling from the test origin.
  */
 import { join } from "node:path";
-import { buildSineMedia } from "../e2e/sine-fixture";
+import { buildSineMedia } from "../sine-fixture";
 import type { PlaybackStackInfo, TestStackInfo } from "../test-bindings";
 import { playbackSecrets } from "./secrets";
 import { startCdnStandIn } from "./stand-ins";

@@ -5,12 +5,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { parseWith, readJson } from "@cadence/shared/http";
-import { problems } from "@cadence/shared/problem";
+import { edgeOnly } from "@cadence/shared/trust/edge-only";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { OriginEnv } from "../context";
-import { auditLog } from "./schema";
+import type { Database } from "../db/client";
+import { auditLog } from "../db/schema";
 
 const MAX_VALUE_CHARS = 200_000;
 const jsonValue = z.unknown().refine((v) => v === undefined || JSON.stringify(v).length <= MAX_VALUE_CHARS, {
@@ -52,12 +53,9 @@ export interface AuditEntry {
   requestId?: string;
 }
 
-export function auditRoutes(): Hono<OriginEnv> {
+export function auditRoutes(db: Database): Hono<OriginEnv> {
   const app = new Hono<OriginEnv>();
-  app.use("/v1/internal/audit", async (c, next) => {
-    if (!c.var.fromEdge) throw problems.forbidden("edge-only", "The audit log is written and read by the edge only.");
-    await next();
-  });
+  app.use("/v1/internal/audit", edgeOnly("The audit log is written and read by the edge only."));
 
   app.post("/v1/internal/audit", async (c) => {
     const body = await readJson(c, entryBody);
@@ -73,7 +71,7 @@ export function auditRoutes(): Hono<OriginEnv> {
       newValue: body.new === undefined ? null : JSON.stringify(body.new),
       requestId: body.requestId ?? null,
     };
-    await c.var.services.db.insert(auditLog).values(row);
+    await db.insert(auditLog).values(row);
     return c.json({ id: row.id, at: row.at }, 201);
   });
 
@@ -83,7 +81,7 @@ export function auditRoutes(): Hono<OriginEnv> {
       q.entity ? eq(auditLog.entity, q.entity) : undefined,
       q.before !== undefined ? lt(auditLog.at, q.before) : undefined,
     );
-    const rows = await c.var.services.db
+    const rows = await db
       .select()
       .from(auditLog)
       .where(where)

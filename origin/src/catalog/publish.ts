@@ -14,9 +14,9 @@ import type { Logger } from "@cadence/shared/log";
 import type { Redis } from "@upstash/redis";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { catalogDeals, catalogLabels, catalogReleases, catalogReleaseTracks, catalogTracks } from "../db/schema";
+import type { Packager } from "../transcode/packager";
 import { availabilityOf } from "./model";
-import { catalogDeals, catalogLabels, catalogReleases, catalogReleaseTracks, catalogTracks } from "./schema";
-import type { Packager } from "./transcode/packager";
 
 /** Builds the EdgeTrack of a track from the database and its ladder manifest. */
 export async function edgeTrackOf(db: Database, packager: Packager, trackId: string): Promise<EdgeTrack | undefined> {

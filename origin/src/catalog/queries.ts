@@ -6,7 +6,6 @@
 import type { Availability } from "@cadence/shared/catalog/edge-track";
 import { asc, eq, gt, inArray } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { edgeTrackOf } from "./publish";
 import {
   catalogArtists,
   catalogLabels,
@@ -14,8 +13,9 @@ import {
   catalogReleaseTracks,
   catalogTrackParties,
   catalogTracks,
-} from "./schema";
-import type { Packager } from "./transcode/packager";
+} from "../db/schema";
+import type { Packager } from "../transcode/packager";
+import { edgeTrackOf } from "./publish";
 
 export interface Page<T> {
   items: T[];

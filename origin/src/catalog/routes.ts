@@ -9,10 +9,12 @@
  */
 import { parseWith } from "@cadence/shared/http";
 import { Problem, problems } from "@cadence/shared/problem";
+import { edgeOnly, requireEdgeCaller } from "@cadence/shared/trust/edge-only";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { OriginEnv } from "../context";
+import { FfmpegMissing } from "../transcode/ffmpeg";
 import type { IngestReport } from "./ingest";
 import {
   artistDetail,
@@ -24,8 +26,7 @@ import {
   trackDetail,
 } from "./queries";
 import { searchCatalog } from "./search";
-import { UploadTooLarge } from "./service";
-import { FfmpegMissing } from "./transcode/ladder";
+import { type Catalog, UploadTooLarge } from "./service";
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -41,11 +42,8 @@ const ID = /^[a-z]{3}_[A-Za-z0-9_-]{1,80}$/;
 /** Catalog answers are the same for every caller: let the edge cache them briefly. */
 const CACHEABLE = "public, max-age=30";
 
-export function requireEdge(c: Context<OriginEnv>): void {
-  if (!c.var.fromEdge) {
-    throw new Problem(403, "edge-only", "This origin endpoint serves the edge only; call it through the api worker.");
-  }
-}
+const EDGE_ONLY = "This origin endpoint serves the edge only; call it through the api worker.";
+const requireEdge = (c: Context<OriginEnv>) => requireEdgeCaller(c.var.fromEdge, EDGE_ONLY);
 
 function pageArgs(c: Context<OriginEnv>) {
   const query = parseWith(pageQuery, c.req.query(), "query");
@@ -63,20 +61,17 @@ function idParam(c: Context<OriginEnv>, what: string): string {
   return id;
 }
 
-export function catalogRoutes() {
+export function catalogRoutes(catalog: Catalog) {
+  const { db } = catalog;
   const app = new Hono<OriginEnv>();
-  app.use("/v1/catalog/*", async (c, next) => {
-    requireEdge(c);
-    await next();
-  });
+  app.use("/v1/catalog/*", edgeOnly(EDGE_ONLY));
 
   app.get("/v1/catalog/tracks", async (c) => {
     const { after, limit } = pageArgs(c);
     c.header("cache-control", CACHEABLE);
-    return c.json(await listTracks(c.var.services.db, after, limit));
+    return c.json(await listTracks(db, after, limit));
   });
   app.get("/v1/catalog/tracks/:id", async (c) => {
-    const { catalog, db } = c.var.services;
     const track = await trackDetail(db, catalog.packager, idParam(c, "track"));
     if (!track) throw problems.notFound(`No track ${c.req.param("id")}.`);
     c.header("cache-control", CACHEABLE);
@@ -85,10 +80,10 @@ export function catalogRoutes() {
   app.get("/v1/catalog/releases", async (c) => {
     const { after, limit } = pageArgs(c);
     c.header("cache-control", CACHEABLE);
-    return c.json(await listReleases(c.var.services.db, after, limit));
+    return c.json(await listReleases(db, after, limit));
   });
   app.get("/v1/catalog/releases/:id", async (c) => {
-    const release = await releaseDetail(c.var.services.db, idParam(c, "release"));
+    const release = await releaseDetail(db, idParam(c, "release"));
     if (!release) throw problems.notFound(`No release ${c.req.param("id")}.`);
     c.header("cache-control", CACHEABLE);
     return c.json(release);
@@ -96,10 +91,10 @@ export function catalogRoutes() {
   app.get("/v1/catalog/artists", async (c) => {
     const { after, limit } = pageArgs(c);
     c.header("cache-control", CACHEABLE);
-    return c.json(await listArtists(c.var.services.db, after, limit));
+    return c.json(await listArtists(db, after, limit));
   });
   app.get("/v1/catalog/artists/:id", async (c) => {
-    const artist = await artistDetail(c.var.services.db, idParam(c, "artist"));
+    const artist = await artistDetail(db, idParam(c, "artist"));
     if (!artist) throw problems.notFound(`No artist ${c.req.param("id")}.`);
     c.header("cache-control", CACHEABLE);
     return c.json(artist);
@@ -116,7 +111,7 @@ export function catalogRoutes() {
       }
       offset = decoded;
     }
-    const result = await searchCatalog(c.var.services.db, query.q, query.limit, offset);
+    const result = await searchCatalog(db, query.q, query.limit, offset);
     const next = offset + query.limit < result.total ? String(offset + query.limit) : null;
     c.header("cache-control", CACHEABLE);
     return c.json({
@@ -130,7 +125,6 @@ export function catalogRoutes() {
     const type = (c.req.header("content-type") ?? "").toLowerCase();
     if (!type.startsWith("application/zip") && !type.startsWith("application/octet-stream")) {
       throw new Problem(
-        415,
         "unsupported-media-type",
         "Upload the delivery folder as a zip (`content-type: application/zip`).",
       );
@@ -140,14 +134,13 @@ export function catalogRoutes() {
     let report: IngestReport;
     try {
       // A caller that goes away cancels the ingest (nothing is written before the final transaction).
-      report = await c.var.services.catalog.ingestArchive(body, c.req.raw.signal);
+      report = await catalog.ingestArchive(body, c.req.raw.signal);
     } catch (err) {
-      if (err instanceof UploadTooLarge) throw new Problem(413, "delivery-too-large", err.message);
+      if (err instanceof UploadTooLarge) throw new Problem("delivery-too-large", err.message);
       if (err instanceof FfmpegMissing) throw problems.unavailable("transcoder-unavailable", err.message, 60);
       if (c.req.raw.signal.aborted) {
         // The caller went away (499, as proxies log it): the ingest stopped before its transaction; not our error.
         throw new Problem(
-          499,
           "client-closed-request",
           "The caller disconnected; the ingest was cancelled, nothing written.",
         );
@@ -159,7 +152,7 @@ export function catalogRoutes() {
   return app;
 }
 
-export function reportResponse(c: Context<OriginEnv>, report: IngestReport): Response {
+function reportResponse(c: Context<OriginEnv>, report: IngestReport): Response {
   c.header("cache-control", "no-store");
   if (report.status === "ingested") return c.json(report, 201);
   if (report.status === "unchanged") return c.json(report, 200);
@@ -169,7 +162,7 @@ export function reportResponse(c: Context<OriginEnv>, report: IngestReport): Res
     : "The delivery was refused.";
   const problem =
     report.status === "stale"
-      ? new Problem(409, "stale-delivery", summary, { extensions: { errors: report.errors, report } })
-      : new Problem(422, "delivery-rejected", summary, { extensions: { errors: report.errors, report } });
+      ? new Problem("stale-delivery", summary, { extensions: { errors: report.errors, report } })
+      : new Problem("delivery-rejected", summary, { extensions: { errors: report.errors, report } });
   throw problem;
 }

@@ -8,44 +8,11 @@
  * starting a word of the title or artist, then of the release), then substring matches, then corrected (fuzzy) ones;
  * inside each group popular tracks before obscure ones, then shorter titles. Every lookup reads a bounded number of index entries,
  * so a query costs about the same at 100 or 100,000 tracks.
+ *
+ * This module only reads; the index is kept by search-index.ts, and the words both agree on are in search-terms.ts.
  */
 import { sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-
-/** Lower-case, diacritics folded, anything but letters and digits turned into single spaces. */
-export function normalize(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
-}
-
-export const wordsOf = (text: string) => normalize(text).split(" ").filter(Boolean);
-
-/** How many edits a word of this length may carry and still be corrected. */
-export const maxEdits = (length: number) => (length < 3 ? 0 : length <= 4 ? 1 : 2);
-
-/** The word itself and every string made by deleting up to `edits` characters from it. */
-export function deletionsOf(word: string, edits: number): Set<string> {
-  const out = new Set([word]);
-  let frontier = [word];
-  for (let d = 0; d < edits; d++) {
-    const next: string[] = [];
-    for (const w of frontier) {
-      for (let i = 0; i < w.length; i++) {
-        const v = w.slice(0, i) + w.slice(i + 1);
-        if (v.length > 0 && !out.has(v)) {
-          out.add(v);
-          next.push(v);
-        }
-      }
-    }
-    frontier = next;
-  }
-  return out;
-}
+import { deletionsOf, type Executor, maxEdits, normalize, wordsOf } from "./search-terms";
 
 /** Damerau-Levenshtein distance (optimal string alignment): insertions, deletions, substitutions, transpositions. */
 export function editDistance(a: string, b: string): number {
@@ -65,57 +32,6 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return d[rows * cols - 1]!;
-}
-
-export interface SearchDoc {
-  title: string;
-  artist: string;
-  release: string;
-}
-
-/** Terms a document adds to the vocabulary: its distinct words of 3+ characters. */
-export function termsOf(doc: SearchDoc): Set<string> {
-  return new Set([...wordsOf(doc.title), ...wordsOf(doc.artist), ...wordsOf(doc.release)].filter((w) => w.length >= 3));
-}
-
-type Executor = Pick<Database, "run" | "all">;
-
-/** Adds, replaces or (with `doc` undefined) removes a track in the index, keeping the vocabulary's counts right. */
-export async function indexTrack(db: Executor, docid: number, doc: SearchDoc | undefined): Promise<void> {
-  const old = await db.all<{ title: string; artist: string; release: string }>(
-    sql`SELECT title, artist, release FROM catalog_search WHERE rowid = ${docid}`,
-  );
-  const before = old[0] ? termsOf(old[0]) : new Set<string>();
-  const after = doc ? termsOf(doc) : new Set<string>();
-  if (old[0]) await db.run(sql`DELETE FROM catalog_search WHERE rowid = ${docid}`);
-  if (doc) {
-    await db.run(
-      sql`INSERT INTO catalog_search (rowid, title, artist, release) VALUES (${docid}, ${doc.title}, ${doc.artist}, ${doc.release})`,
-    );
-  }
-  for (const term of before) if (!after.has(term)) await removeTerm(db, term);
-  for (const term of after) if (!before.has(term)) await addTerm(db, term);
-}
-
-async function addTerm(db: Executor, term: string): Promise<void> {
-  const existing = await db.all<{ docs: number }>(sql`SELECT docs FROM catalog_search_terms WHERE term = ${term}`);
-  if (existing[0]) {
-    await db.run(sql`UPDATE catalog_search_terms SET docs = docs + 1 WHERE term = ${term}`);
-    return;
-  }
-  await db.run(sql`INSERT INTO catalog_search_terms (term, docs) VALUES (${term}, 1)`);
-  for (const variant of deletionsOf(term, maxEdits(term.length))) {
-    await db.run(sql`INSERT OR IGNORE INTO catalog_search_deletes (variant, term) VALUES (${variant}, ${term})`);
-  }
-}
-
-async function removeTerm(db: Executor, term: string): Promise<void> {
-  await db.run(sql`UPDATE catalog_search_terms SET docs = docs - 1 WHERE term = ${term}`);
-  const left = await db.all<{ docs: number }>(sql`SELECT docs FROM catalog_search_terms WHERE term = ${term}`);
-  if (left[0] && left[0].docs <= 0) {
-    await db.run(sql`DELETE FROM catalog_search_terms WHERE term = ${term}`);
-    await db.run(sql`DELETE FROM catalog_search_deletes WHERE term = ${term}`);
-  }
 }
 
 export type MatchKind = "exact" | "prefix" | "contains" | "fuzzy";
@@ -319,38 +235,4 @@ export async function searchCatalog(db: Executor, rawQuery: string, limit = 20, 
       .slice(offset, offset + limit)
       .map(({ docid: _d, grade: g, titleNorm: _t, artistNorm: _a, ...hit }) => ({ ...hit, match: kindOf(g) })),
   };
-}
-
-/** Indexes many new documents at once (a fresh index: the metadata-only catalogs of tests and the benchmark). */
-export async function indexMany(db: Executor, docs: Array<{ docid: number } & SearchDoc>): Promise<void> {
-  const counts = new Map<string, number>();
-  for (let i = 0; i < docs.length; i += 500) {
-    const chunk = docs.slice(i, i + 500);
-    await db.run(
-      sql`INSERT INTO catalog_search (rowid, title, artist, release) VALUES ${sql.join(
-        chunk.map((d) => sql`(${d.docid}, ${d.title}, ${d.artist}, ${d.release})`),
-        sql`, `,
-      )}`,
-    );
-    for (const d of chunk) for (const t of termsOf(d)) counts.set(t, (counts.get(t) ?? 0) + 1);
-  }
-  const terms = [...counts.entries()];
-  for (let i = 0; i < terms.length; i += 500) {
-    const chunk = terms.slice(i, i + 500);
-    await db.run(
-      sql`INSERT INTO catalog_search_terms (term, docs) VALUES ${sql.join(
-        chunk.map(([t, n]) => sql`(${t}, ${n})`),
-        sql`, `,
-      )} ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs`,
-    );
-  }
-  const pairs = terms.flatMap(([t]) => [...deletionsOf(t, maxEdits(t.length))].map((v) => [v, t] as const));
-  for (let i = 0; i < pairs.length; i += 500) {
-    await db.run(
-      sql`INSERT OR IGNORE INTO catalog_search_deletes (variant, term) VALUES ${sql.join(
-        pairs.slice(i, i + 500).map(([v, t]) => sql`(${v}, ${t})`),
-        sql`, `,
-      )}`,
-    );
-  }
 }

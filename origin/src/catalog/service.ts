@@ -1,7 +1,7 @@
 /**
- * The catalog as one service of the origin: the media store, the transcoding pool and packager, the edge publisher,
- * and ingestion of folders and uploaded archives. Built once at start-up (services.ts) and reached by routes through
- * `c.var.services.catalog`.
+ * The catalog as one service of the origin: the ladder packager (on the shared media store and ffmpeg), the edge
+ * publisher, and ingestion of folders and uploaded archives. Built once at start-up (services.ts) from the pieces
+ * below it, and handed to the catalog's routes.
  */
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -12,13 +12,25 @@ import { pipeline } from "node:stream/promises";
 import type { Logger } from "@cadence/shared/log";
 import type { Redis } from "@upstash/redis";
 import type { Database } from "../db/client";
-import { createMediaStore, type MediaStore } from "../media/store";
-import type { CatalogSettings } from "./config";
+import type { MediaStore } from "../media/store";
+import type { Binaries } from "../transcode/ffmpeg";
+import { Packager, type WorkerPool } from "../transcode/packager";
 import { ArchiveRejected, extractZip } from "./ddex/archive";
 import { type IngestProgress, type IngestReport, ingestDelivery } from "./ingest";
+import { rejectedReport } from "./ingest-report";
 import { EdgePublisher } from "./publish";
-import type { Binaries } from "./transcode/ladder";
-import { Packager, WorkerPool } from "./transcode/packager";
+
+export interface CatalogDeps {
+  db: Database;
+  redis: Redis;
+  store: MediaStore;
+  /** The transcoding pool: at most TRANSCODE_CONCURRENCY ffmpeg runs at once. */
+  pool: WorkerPool;
+  bin: Binaries;
+  /** Largest delivery archive accepted (INGEST_MAX_BYTES). */
+  ingestMaxBytes: number;
+  logger: Logger;
+}
 
 export class UploadTooLarge extends Error {
   constructor(readonly limit: number) {
@@ -27,24 +39,24 @@ export class UploadTooLarge extends Error {
 }
 
 export class Catalog {
+  readonly db: Database;
   readonly store: MediaStore;
   readonly pool: WorkerPool;
   readonly packager: Packager;
   readonly publisher: EdgePublisher;
   readonly bin: Binaries;
+  private readonly ingestMaxBytes: number;
+  private readonly logger: Logger;
 
-  constructor(
-    readonly db: Database,
-    redis: Redis,
-    readonly settings: CatalogSettings,
-    dataDir: string,
-    private readonly logger: Logger,
-  ) {
-    this.store = createMediaStore(settings, dataDir);
-    this.pool = new WorkerPool(settings.TRANSCODE_CONCURRENCY);
-    this.bin = { ffmpeg: settings.FFMPEG_PATH, ffprobe: settings.FFPROBE_PATH };
+  constructor(deps: CatalogDeps) {
+    this.db = deps.db;
+    this.store = deps.store;
+    this.pool = deps.pool;
+    this.bin = deps.bin;
+    this.ingestMaxBytes = deps.ingestMaxBytes;
+    this.logger = deps.logger;
     this.packager = new Packager(this.store, this.pool, this.bin);
-    this.publisher = new EdgePublisher(db, redis, this.packager, logger);
+    this.publisher = new EdgePublisher(deps.db, deps.redis, this.packager, deps.logger);
   }
 
   /** Ingests a delivery folder; progress is logged per track (and passed on) for long deliveries. */
@@ -73,7 +85,7 @@ export class Catalog {
     const work = await mkdtemp(join(tmpdir(), "cadence-delivery-"));
     try {
       const zip = join(work, "delivery.zip");
-      const limit = this.settings.INGEST_MAX_BYTES;
+      const limit = this.ingestMaxBytes;
       let received = 0;
       const cap = new Transform({
         transform(chunk: Buffer, _enc, done) {
@@ -87,15 +99,7 @@ export class Catalog {
       return await this.ingestFolder(folder, undefined, signal);
     } catch (err) {
       if (err instanceof ArchiveRejected) {
-        return {
-          status: "rejected",
-          releases: [],
-          tracks: [],
-          errors: [{ path: "archive", code: err.code, message: err.message }],
-          warnings: [],
-          published: 0,
-          ms: { validate: 0, transcode: 0, commit: 0, total: 0 },
-        };
+        return rejectedReport([{ path: "archive", code: err.code, message: err.message }]);
       }
       throw err;
     } finally {

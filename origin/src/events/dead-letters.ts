@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, inArray, isNotNull, isNull, notExists, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { deadLetters, landedBatches } from "./schema";
+import { deadLetters, landedBatches } from "../db/schema";
 import { serializedWrite } from "./store";
 
 export interface DeadMessage {

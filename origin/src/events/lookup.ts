@@ -5,7 +5,7 @@
  */
 import { inArray } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { adEvents, eventLedger, failedEvents, plays, qoeSamples } from "./schema";
+import { adEvents, eventLedger, failedEvents, plays, qoeSamples } from "../db/schema";
 
 export async function lookupEvents(db: Database, eventIds: string[]) {
   const enrichment = (t: typeof plays | typeof adEvents | typeof qoeSamples) =>

@@ -10,10 +10,14 @@ import { eventsMessageSchema } from "@cadence/shared/events/message";
 import { EVENTS_SIGNATURE_HEADER, verifyEventsRequest } from "@cadence/shared/events/signature";
 import { parseWith } from "@cadence/shared/http";
 import { Problem, problems } from "@cadence/shared/problem";
+import { requireEdgeCaller } from "@cadence/shared/trust/edge-only";
+import type { Redis } from "@upstash/redis";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
+import type { OriginConfig } from "../config";
 import type { OriginEnv } from "../context";
+import type { Database } from "../db/client";
 import { listDeadLetters, markReplayed, storeDeadLetters } from "./dead-letters";
 import { LandingFaults } from "./faults";
 import { lookupEvents } from "./lookup";
@@ -55,9 +59,14 @@ const batchIdList = z.array(z.string().min(1).max(200)).max(500);
 
 type Ctx = Context<OriginEnv>;
 
-/** The request body, once its signature is verified. */
-async function signedBody(c: Ctx): Promise<string> {
-  const secret = c.var.services.config.EVENTS_INGEST_SECRET;
+export interface EventsDeps {
+  db: Database;
+  redis: Redis;
+  config: Pick<OriginConfig, "EVENTS_INGEST_SECRET" | "CADENCE_ENV">;
+}
+
+/** The request body, once its signature is verified with `secret`. */
+async function signedBody(c: Ctx, secret: string | undefined): Promise<string> {
   if (!secret) {
     throw problems.unavailable(
       "events-ingest-not-configured",
@@ -73,7 +82,7 @@ async function signedBody(c: Ctx): Promise<string> {
     url.pathname + url.search,
     body,
   );
-  if (!check.ok) throw new Problem(401, "events-signature-invalid", check.detail);
+  if (!check.ok) throw new Problem("events-signature-invalid", check.detail);
   return body;
 }
 
@@ -85,25 +94,24 @@ function jsonOf(body: string): unknown {
   }
 }
 
-function requireEdge(c: Ctx): void {
-  if (!c.var.fromEdge) throw problems.forbidden("edge-only", "Only the edge may call this endpoint.");
-}
+const requireEdge = (c: Ctx) => requireEdgeCaller(c.var.fromEdge, "Only the edge may call this endpoint.");
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export function eventsRoutes(): Hono<OriginEnv> {
+export function eventsRoutes({ db, redis, config }: EventsDeps): Hono<OriginEnv> {
   const app = new Hono<OriginEnv>();
   const faults = new LandingFaults();
+  const signed = (c: Ctx) => signedBody(c, config.EVENTS_INGEST_SECRET);
 
   /** The queue consumer lands a batch of messages; each message is answered on its own. */
-  app.post("/internal/events/batches", async (c) => {
-    const body = await signedBody(c);
+  app.post("/v1/internal/events/batches", async (c) => {
+    const body = await signed(c);
     const fault = faults.take();
     if (fault === "down") {
       (c.env as { incoming?: NodeIncomingMessage } | undefined)?.incoming?.socket.destroy();
       throw new Error("injected fault: origin down");
     }
-    if (fault === "error") throw new Problem(500, "injected-fault", "Injected fault: the origin answers 500.");
+    if (fault === "error") throw new Problem("injected-fault", "Injected fault: the origin answers 500.");
     const { messages } = parseWith(landingBody, jsonOf(body), "body");
     const valid: IncomingMessage[] = [];
     const invalid: Array<{ id: string; status: "invalid"; detail: string }> = [];
@@ -115,23 +123,23 @@ export function eventsRoutes(): Hono<OriginEnv> {
         invalid.push({ id: m.id, status: "invalid", detail: `${issue?.path.join(".")}: ${issue?.message}` });
       }
     }
-    const landed: LandingResult[] = valid.length ? await landMessages(c.var.services.db, valid) : [];
+    const landed: LandingResult[] = valid.length ? await landMessages(db, valid) : [];
     if (invalid.length) c.var.log.warn("invalid events messages", { invalid });
     return c.json({ results: [...landed, ...invalid] });
   });
 
   /** The dead-letter queue's consumer parks messages the main consumer gave up on. */
-  app.post("/internal/events/dead-letters", async (c) => {
-    const { messages } = parseWith(deadLetterBody, jsonOf(await signedBody(c)), "body");
-    await storeDeadLetters(c.var.services.db, messages);
+  app.post("/v1/internal/events/dead-letters", async (c) => {
+    const { messages } = parseWith(deadLetterBody, jsonOf(await signed(c)), "body");
+    await storeDeadLetters(db, messages);
     c.var.log.warn("events dead-lettered", { messages: messages.map((m) => m.id) });
     return c.json({ stored: messages.length });
   });
 
-  app.get("/internal/events/dead-letters", async (c) => {
-    await signedBody(c);
+  app.get("/v1/internal/events/dead-letters", async (c) => {
+    await signed(c);
     const q = parseWith(deadLetterQuery, c.req.query(), "query");
-    const rows = await listDeadLetters(c.var.services.db, {
+    const rows = await listDeadLetters(db, {
       status: q.status,
       limit: q.limit,
       bodies: q.bodies === "1",
@@ -140,18 +148,18 @@ export function eventsRoutes(): Hono<OriginEnv> {
     return c.json({ dead_letters: rows });
   });
 
-  app.post("/internal/events/dead-letters/replayed", async (c) => {
-    const { batch_ids } = parseWith(batchIdsBody, jsonOf(await signedBody(c)), "body");
-    return c.json({ marked: await markReplayed(c.var.services.db, batch_ids) });
+  app.post("/v1/internal/events/dead-letters/replayed", async (c) => {
+    const { batch_ids } = parseWith(batchIdsBody, jsonOf(await signed(c)), "body");
+    return c.json({ marked: await markReplayed(db, batch_ids) });
   });
 
   /** Which of these event ids are stored, and which were refused (with their reasons). */
-  app.post("/internal/events/lookup", async (c) => {
-    const { event_ids } = parseWith(lookupBody, jsonOf(await signedBody(c)), "body");
-    return c.json(await lookupEvents(c.var.services.db, event_ids));
+  app.post("/v1/internal/events/lookup", async (c) => {
+    const { event_ids } = parseWith(lookupBody, jsonOf(await signed(c)), "body");
+    return c.json(await lookupEvents(db, event_ids));
   });
 
-  app.get("/internal/events/stats", async (c) => {
+  app.get("/v1/internal/events/stats", async (c) => {
     requireEdge(c);
     const q = parseWith(statsQuery, c.req.query(), "query");
     const now = Date.now();
@@ -159,20 +167,18 @@ export function eventsRoutes(): Hono<OriginEnv> {
     const from = q.from ?? isoDay(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000);
     if (from > to) throw problems.badRequest("from must not be after to.");
     c.header("cache-control", "no-store");
-    return c.json(
-      await eventsStats(c.var.services.db, c.var.services.redis, { from, to, trackId: q.track_id, limit: q.limit }),
-    );
+    return c.json(await eventsStats(db, redis, { from, to, trackId: q.track_id, limit: q.limit }));
   });
 
-  app.get("/internal/events/faults", (c) => {
+  app.get("/v1/internal/events/faults", (c) => {
     requireEdge(c);
     return c.json(faults.state());
   });
 
-  app.put("/internal/events/faults", async (c) => {
+  app.put("/v1/internal/events/faults", async (c) => {
     requireEdge(c);
-    if (c.var.services.config.CADENCE_ENV === "production") {
-      throw problems.forbidden("faults-disabled", "Fault injection is disabled in production.");
+    if (config.CADENCE_ENV === "production") {
+      throw new Problem("faults-disabled", "Fault injection is disabled in production.");
     }
     const { mode, calls } = parseWith(faultBody, jsonOf(await c.req.text()), "body");
     faults.set(mode, calls);

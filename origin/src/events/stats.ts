@@ -9,7 +9,7 @@ import { EVENTS_EDGE_STATS_KEY } from "@cadence/shared/events/keys";
 import type { Redis } from "@upstash/redis";
 import { and, count, desc, eq, gte, isNull, lte, notExists, sql, sum } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { deadLetters, eventLedger, failedEvents, landedBatches, qualifiedStreams } from "./schema";
+import { deadLetters, eventLedger, failedEvents, landedBatches, qualifiedStreams } from "../db/schema";
 
 export interface StatsQuery {
   from: string;

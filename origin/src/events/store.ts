@@ -29,7 +29,7 @@ import {
 } from "@cadence/shared/events/schema";
 import { inArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { landedBatches } from "./schema";
+import { landedBatches } from "../db/schema";
 
 export interface IncomingMessage {
   /** The queue's message id (for the consumer's bookkeeping) and delivery attempt. */

@@ -8,8 +8,12 @@ import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { OriginEnv } from "../context";
+import type { Database } from "../db/client";
 import { accounts } from "../db/schema";
+import type { KeyStore } from "./keystore";
+import type { LoginThrottle } from "./login-throttle";
 import { decoyHash, verifyPassword } from "./passwords";
+import type { SessionService } from "./sessions";
 
 const loginBody = z.object({
   email: z.string().trim().toLowerCase().email("must be an email address").max(254),
@@ -17,17 +21,23 @@ const loginBody = z.object({
 });
 const refreshBody = z.object({ refresh_token: z.string().min(20, "is required").max(200) });
 
-export function identityRoutes(): Hono<OriginEnv> {
+export interface IdentityDeps {
+  db: Database;
+  keys: KeyStore;
+  sessions: SessionService;
+  throttle: LoginThrottle;
+}
+
+export function identityRoutes({ db, keys, sessions, throttle }: IdentityDeps): Hono<OriginEnv> {
   const app = new Hono<OriginEnv>();
 
   app.get("/.well-known/jwks.json", (c) => {
     c.header("cache-control", "public, max-age=300");
-    return c.json(c.var.services.keys.jwks());
+    return c.json(keys.jwks());
   });
 
   app.post("/v1/auth/login", async (c) => {
     const { email, password } = await readJson(c, loginBody);
-    const { db, throttle, sessions } = c.var.services;
     const ip = c.var.clientIp;
     const gate = await throttle.check(email, ip);
     if (!gate.allowed) {
@@ -42,7 +52,7 @@ export function identityRoutes(): Hono<OriginEnv> {
     const ok = await verifyPassword(password, account?.passwordHash ?? (await decoyHash()));
     if (!account || !ok) {
       await throttle.recordFailure(email, ip);
-      throw new Problem(401, "invalid-credentials", "The email or password is wrong.");
+      throw new Problem("invalid-credentials", "The email or password is wrong.");
     }
     await throttle.recordSuccess(email);
     c.header("cache-control", "no-store");
@@ -52,12 +62,12 @@ export function identityRoutes(): Hono<OriginEnv> {
   app.post("/v1/auth/refresh", async (c) => {
     const { refresh_token } = await readJson(c, refreshBody);
     c.header("cache-control", "no-store");
-    return c.json(await c.var.services.sessions.refresh(refresh_token));
+    return c.json(await sessions.refresh(refresh_token));
   });
 
   app.post("/v1/auth/logout", async (c) => {
     const { refresh_token } = await readJson(c, refreshBody);
-    await c.var.services.sessions.logout(refresh_token);
+    await sessions.logout(refresh_token);
     return c.body(null, 204);
   });
 

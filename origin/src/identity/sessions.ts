@@ -131,5 +131,5 @@ function sha256(value: string): string {
 }
 
 function invalidRefresh(detail: string): Problem {
-  return new Problem(401, "refresh-token-invalid", detail);
+  return new Problem("refresh-token-invalid", detail);
 }

@@ -5,9 +5,10 @@
  * are content-addressed and never change. Listeners never reach this; they get signed CDN URLs.
  */
 import { Problem, problems } from "@cadence/shared/problem";
+import { requireEdgeCaller } from "@cadence/shared/trust/edge-only";
 import { Hono } from "hono";
 import type { OriginEnv } from "../context";
-import { type ByteRange, isSafeKey } from "./store";
+import { type ByteRange, isSafeKey, type MediaStore } from "./store";
 
 export type RangeRequest = { kind: "none" } | { kind: "range"; range: ByteRange } | { kind: "unsatisfiable" };
 
@@ -32,12 +33,10 @@ export function parseRange(header: string | undefined, size: number): RangeReque
   return { kind: "range", range: { start, end } };
 }
 
-export function mediaRoutes() {
+export function mediaRoutes(store: MediaStore) {
   const app = new Hono<OriginEnv>();
   app.on(["GET", "HEAD"], "/media/*", async (c) => {
-    if (!c.var.fromEdge) {
-      throw new Problem(403, "edge-only", "Media is served to the CDNs only; play tracks through the playback API.");
-    }
+    requireEdgeCaller(c.var.fromEdge, "Media is served to the CDNs only; play tracks through the playback API.");
     const raw = new URL(c.req.url).pathname.slice("/media/".length);
     let key: string;
     try {
@@ -47,12 +46,10 @@ export function mediaRoutes() {
     }
     if (!isSafeKey(key) || key.split("/").length < 2) {
       throw new Problem(
-        400,
         "invalid-media-path",
         "A media path is `<rendition path>/<file>` of letters, digits, `.`, `_` and `-`; `..` is refused.",
       );
     }
-    const { store } = c.var.services.catalog;
     const object = await store.head(key);
     if (!object) throw problems.notFound(`No media at ${key}.`);
 

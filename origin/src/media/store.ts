@@ -3,11 +3,9 @@
  * the origin runs on a local folder by default and on S3-compatible object storage (AWS S3, Cloudflare R2, MinIO) by
  * configuration. Keys are content-addressed and immutable (`<source sha-256>-<ladder>/<rendition>/<file>`): a key is
  * written once and never changes, which is what lets every cache in front of it keep a file forever.
+ *
+ * This file is the contract both stores implement (local.ts, s3.ts); create-store.ts picks one from the settings.
  */
-import type { CatalogSettings } from "../catalog/config";
-import { LocalMediaStore } from "./local";
-import { S3MediaStore } from "./s3";
-
 export interface MediaObject {
   size: number;
   etag: string;
@@ -51,22 +49,4 @@ const SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,200}$/;
 export function isSafeKey(key: string): boolean {
   const parts = key.split("/");
   return parts.length >= 1 && parts.length <= 8 && parts.every((p) => SEGMENT.test(p));
-}
-
-export function createMediaStore(settings: CatalogSettings, dataDir: string): MediaStore {
-  if (settings.MEDIA_STORE === "s3") {
-    const missing = (
-      ["MEDIA_S3_ENDPOINT", "MEDIA_S3_BUCKET", "MEDIA_S3_ACCESS_KEY_ID", "MEDIA_S3_SECRET_ACCESS_KEY"] as const
-    ).filter((k) => !settings[k]);
-    if (missing.length > 0) throw new Error(`MEDIA_STORE=s3 needs ${missing.join(", ")}.`);
-    return new S3MediaStore({
-      endpoint: settings.MEDIA_S3_ENDPOINT!,
-      bucket: settings.MEDIA_S3_BUCKET!,
-      region: settings.MEDIA_S3_REGION,
-      accessKeyId: settings.MEDIA_S3_ACCESS_KEY_ID!,
-      secretAccessKey: settings.MEDIA_S3_SECRET_ACCESS_KEY!,
-      prefix: settings.MEDIA_S3_PREFIX,
-    });
-  }
-  return new LocalMediaStore(settings.MEDIA_DIR ?? `${dataDir}/media`);
 }

@@ -14,6 +14,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
+import { SERVICE_TOKEN_HEADER } from "@cadence/shared/trust/service-call";
 import { sql } from "drizzle-orm";
 import { zipSync } from "fflate";
 import { beforeAll, describe, expect, inject, it } from "vitest";
@@ -26,7 +27,7 @@ import { availabilityOf } from "../../src/catalog/model";
 import { freshOrigin } from "../helpers";
 import { buildDelivery, copyOf, messageFileOf, smallRelease, tempDir, zipFolder } from "./helpers";
 
-const SAMPLE = resolve(import.meta.dirname, "../../../../shared/reference/ddex/samples/SimpleAudioSingle.xml");
+const SAMPLE = resolve(import.meta.dirname, "../../../test-fixtures/ddex/samples/SimpleAudioSingle.xml");
 const SAMPLE_AUDIO = "resources/190295810726_00001_LL.flac";
 
 describe("identifiers", () => {
@@ -267,7 +268,7 @@ describe("broken deliveries", () => {
     const post = (body: Uint8Array<ArrayBuffer>) =>
       origin.request("/v1/ops/catalog/deliveries", {
         method: "POST",
-        headers: { "content-type": "application/zip", "x-service-token": token },
+        headers: { "content-type": "application/zip", [SERVICE_TOKEN_HEADER]: token },
         body,
       });
     const deliveries = [

@@ -15,7 +15,7 @@ import { newReleaseMessage, purgeReleaseMessage } from "../../src/catalog/demo/d
 import { availabilityOf } from "../../src/catalog/model";
 import { tempDir } from "./helpers";
 
-const SCHEMA = resolve(import.meta.dirname, "../../../../shared/reference/ddex/ern43/release-notification.xsd");
+const SCHEMA = resolve(import.meta.dirname, "../../../test-fixtures/ddex/ern43/release-notification.xsd");
 const NOW = new Date("2026-11-01T12:00:00Z");
 const demo = demoCatalog(NOW);
 const fakeMd5 = (spec: (typeof demo)[number]["spec"]) => new Map(spec.tracks.map((t) => [t.isrc, "0".repeat(32)]));

@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import type { EdgeTrack } from "@cadence/shared/catalog/edge-track";
 import { catalogTrackKey } from "@cadence/shared/catalog/edge-track";
+import { SERVICE_TOKEN_HEADER } from "@cadence/shared/trust/service-call";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freshOrigin } from "../helpers";
@@ -53,7 +54,7 @@ beforeAll(async () => {
       return res.writeHead(200, { "content-type": "application/vnd.apple.mpegurl" }).end(body);
     }
     // Everything else is an origin pull, as a CDN would make it.
-    const headers: Record<string, string> = { "x-service-token": inject("stack").serviceToken };
+    const headers: Record<string, string> = { [SERVICE_TOKEN_HEADER]: inject("stack").serviceToken };
     if (req.headers.range) headers.range = req.headers.range;
     const pulled = await origin.request(url, { headers });
     res.writeHead(pulled.status, Object.fromEntries(pulled.headers.entries()));

@@ -2,46 +2,29 @@
  * Ingestion end to end on a real origin (temporary libSQL file, the test run's real Redis through the Upstash bridge,
  * real ffmpeg): a two-track delivery uploaded as a zip becomes the four-rendition ladder, measured and published to
  * edge state; re-deliveries are ordered; the same audio is never transcoded twice; a purge takes tracks down.
+ * What is refused: ingest.errors.test.ts (older messages, unknown purges, bodies that are not a zip, no ffmpeg) and
+ * ingest.security.test.ts (anyone but the edge).
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isPlayable } from "@cadence/shared/catalog/availability";
-import { CATALOG_TRACK_INDEX_KEY, catalogTrackKey, type EdgeTrack } from "@cadence/shared/catalog/edge-track";
-import { sql } from "drizzle-orm";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { CATALOG_TRACK_INDEX_KEY } from "@cadence/shared/catalog/edge-track";
+import { beforeAll, describe, expect, it } from "vitest";
 import { purgeReleaseMessage } from "../../src/catalog/demo/delivery-builder";
-import { freshOrigin } from "../helpers";
-import { buildDelivery, copyOf, messageFileOf, smallRelease, tempDir, zipFolder } from "./helpers";
+import { tempDir } from "./helpers";
+import { ingestOrigin } from "./ingest-helpers";
 
-type Origin = Awaited<ReturnType<typeof freshOrigin>>;
-let origin: Origin;
+type IngestOrigin = Awaited<ReturnType<typeof ingestOrigin>>;
+let origin: IngestOrigin["origin"];
 let delivery: string;
-
-const upload = (folder: string, token = inject("stack").serviceToken) =>
-  origin.request("/v1/ops/catalog/deliveries", {
-    method: "POST",
-    headers: { "content-type": "application/zip", "x-service-token": token },
-    body: zipFolder(folder),
-  });
-const edgeTrack = (id: string) => origin.services.redis.get<EdgeTrack>(catalogTrackKey(id));
-const count = async (table: string) =>
-  (await origin.services.db.all<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`)))[0]?.n ?? 0;
-
-/** Rewrites the message of a delivery copy: new message id and creation time, then `edit` on the XML. */
-async function redelivery(id: string, createdAt: string, edit: (xml: string) => string = (x) => x) {
-  const folder = await copyOf(delivery);
-  const file = messageFileOf(folder);
-  const xml = readFileSync(file, "utf8")
-    .replaceAll("<MessageId>TEST-MSG-1</MessageId>", `<MessageId>${id}</MessageId>`)
-    .replace(/<MessageCreatedDateTime>[^<]+</, `<MessageCreatedDateTime>${createdAt}<`);
-  writeFileSync(file, edit(xml));
-  return folder;
-}
+let upload: IngestOrigin["upload"];
+let edgeTrack: IngestOrigin["edgeTrack"];
+let count: IngestOrigin["count"];
+let redelivery: IngestOrigin["redelivery"];
 
 beforeAll(async () => {
-  origin = await freshOrigin();
-  delivery = await buildDelivery(smallRelease());
+  ({ origin, delivery, upload, edgeTrack, count, redelivery } = await ingestOrigin());
 }, 60_000);
 
 describe("ingesting a delivery", () => {
@@ -166,18 +149,6 @@ describe("ingesting a delivery", () => {
     expect(isPlayable((await edgeTrack("trk_qztst2600002"))!, "US", "premium", Date.now())).toEqual({ ok: true });
   });
 
-  it("an older message about the same release is refused with 409 and changes nothing", async () => {
-    const folder = await redelivery("TEST-MSG-0", "2026-01-05T00:00:00Z");
-    const before = await edgeTrack("trk_qztst2600001");
-    const res = await upload(folder);
-    expect(res.status).toBe(409);
-    expect(res.headers.get("content-type")).toContain("application/problem+json");
-    const body = (await res.json()) as { code: string; errors: Array<{ code: string; message: string }> };
-    expect(body.code).toBe("stale-delivery");
-    expect(body.errors[0]?.message).toContain("TEST-MSG-2");
-    expect(await edgeTrack("trk_qztst2600001")).toEqual(before);
-  });
-
   it("a PurgeReleaseMessage takes the tracks down from its date (410 reason at the edge)", async () => {
     const folder = tempDir();
     writeFileSync(
@@ -198,64 +169,5 @@ describe("ingesting a delivery", () => {
     expect(isPlayable(edge, "US", "premium", Date.parse("2026-03-01T00:00:00Z"))).toMatchObject({
       reason: "taken-down",
     });
-  });
-
-  it("a purge of a release the catalog does not have is rejected", async () => {
-    const folder = tempDir();
-    writeFileSync(
-      join(folder, "purge.xml"),
-      purgeReleaseMessage({
-        messageId: "X-1",
-        createdAt: "2026-03-01T00:00:00Z",
-        senderName: "T",
-        icpn: "5901234123457",
-        title: "?",
-      }),
-    );
-    const res = await upload(folder);
-    expect(res.status).toBe(422);
-    expect(await res.json()).toMatchObject({ code: "delivery-rejected", errors: [{ code: "unknown-release" }] });
-  });
-});
-
-describe("the ingest endpoint itself", () => {
-  it("answers only the edge", async () => {
-    const res = await upload(delivery, "not-the-service-token-at-all");
-    expect(res.status).toBe(403);
-    expect(await res.json()).toMatchObject({ code: "edge-only" });
-  });
-
-  it("wants a zip", async () => {
-    const res = await origin.request("/v1/ops/catalog/deliveries", {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-service-token": inject("stack").serviceToken },
-      body: "{}",
-    });
-    expect(res.status).toBe(415);
-  });
-
-  it("without ffmpeg, says exactly what to install (503) and writes nothing", async () => {
-    const bare = await freshOrigin({ FFMPEG_PATH: "/nonexistent/ffmpeg", FFPROBE_PATH: "/nonexistent/ffprobe" });
-    const res = await bare.request("/v1/ops/catalog/deliveries", {
-      method: "POST",
-      headers: { "content-type": "application/zip", "x-service-token": inject("stack").serviceToken },
-      body: zipFolder(delivery),
-    });
-    expect(res.status).toBe(503);
-    const body = (await res.json()) as { code: string; detail: string };
-    expect(body.code).toBe("transcoder-unavailable");
-    expect(body.detail).toContain("apt-get install ffmpeg");
-    const [row] = await bare.services.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM catalog_tracks`);
-    expect(row?.n).toBe(0);
-  });
-
-  it("refuses a body that is not a zip with a precise error", async () => {
-    const res = await origin.request("/v1/ops/catalog/deliveries", {
-      method: "POST",
-      headers: { "content-type": "application/zip", "x-service-token": inject("stack").serviceToken },
-      body: "this is not a zip archive",
-    });
-    expect(res.status).toBe(422);
-    expect(await res.json()).toMatchObject({ code: "delivery-rejected", errors: [{ path: "archive" }] });
   });
 });

@@ -2,8 +2,12 @@
  * Signed tracking beacons. Every beacon URL in a VAST answer carries an HMAC-SHA256 over (AdServingId, campaign,
  * event, expiry) with a secret only the ads worker holds, so a beacon cannot be forged for another ad, turned into
  * another event, or used after it expires; replays of a genuine one are stopped by the dedupe in delivery.ts.
- * WebCrypto only, so the same code signs in workerd and verifies in Node tests.
+ * Signing and verifying go through the edge-trust kit (trust/hmac.ts), so the same code signs in workerd and verifies
+ * in Node tests.
  */
+import { type ProblemCode, problemStatus } from "../problem-codes";
+import { base64url, fromBase64url } from "../trust/encoding";
+import { hmacSign, hmacVerify } from "../trust/hmac";
 import { BEACON_EVENTS, type BeaconEvent } from "./model";
 
 export interface BeaconClaims {
@@ -14,39 +18,13 @@ export interface BeaconClaims {
   exp: number;
 }
 
-const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
+const signingInput = (c: BeaconClaims) => `cadence-beacon-v1|${c.adServingId}|${c.campaignId}|${c.event}|${c.exp}`;
 
-function keyFor(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-      "verify",
-    ]);
-    keys.set(secret, key);
-  }
-  return key;
-}
-
-const signingInput = (c: BeaconClaims) =>
-  encoder.encode(`cadence-beacon-v1|${c.adServingId}|${c.campaignId}|${c.event}|${c.exp}`);
-
-function toBase64Url(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(text)) return undefined;
-  const bin = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
-}
+/** A signature is a base64url HMAC-SHA256 (32 bytes, 43 characters). */
+const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
 
 export async function signBeacon(secret: string, claims: BeaconClaims): Promise<string> {
-  const sig = await crypto.subtle.sign("HMAC", await keyFor(secret), signingInput(claims));
-  return toBase64Url(new Uint8Array(sig));
+  return base64url(await hmacSign(secret, signingInput(claims)));
 }
 
 /**
@@ -63,11 +41,21 @@ export async function beaconUrl(baseUrl: string, secret: string, claims: BeaconC
   return `${baseUrl}/v1/ads/track/${claims.event}?id=${claims.adServingId}&c=${claims.campaignId}&exp=${claims.exp}&sig=${sig}${errorMacro}${MACROS}`;
 }
 
+/** Why a beacon is refused: each a problem code (its status comes from problem-codes.ts). */
+export type BeaconProblemCode = Extract<
+  ProblemCode,
+  "unknown-beacon-event" | "malformed-beacon" | "beacon-signature-invalid" | "beacon-expired"
+>;
+
 export type BeaconCheck =
   | { ok: true; claims: BeaconClaims }
-  | { ok: false; status: 400 | 403 | 410; code: string; detail: string };
+  | { ok: false; code: BeaconProblemCode; status: number; detail: string };
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function refused(code: BeaconProblemCode, detail: string): BeaconCheck {
+  return { ok: false, code, status: problemStatus(code), detail };
+}
 
 /** Checks a beacon request's parameters and signature. */
 export async function verifyBeacon(
@@ -76,12 +64,7 @@ export async function verifyBeacon(
   now: number,
 ): Promise<BeaconCheck> {
   if (!(BEACON_EVENTS as readonly string[]).includes(params.event)) {
-    return {
-      ok: false,
-      status: 400,
-      code: "unknown-beacon-event",
-      detail: `Unknown event; use one of ${BEACON_EVENTS.join(", ")}.`,
-    };
+    return refused("unknown-beacon-event", `Unknown event; use one of ${BEACON_EVENTS.join(", ")}.`);
   }
   if (
     !params.id ||
@@ -91,12 +74,7 @@ export async function verifyBeacon(
     !params.exp ||
     !/^\d{1,15}$/.test(params.exp)
   ) {
-    return {
-      ok: false,
-      status: 400,
-      code: "malformed-beacon",
-      detail: "The beacon needs id, c, exp and sig as issued in the VAST answer.",
-    };
+    return refused("malformed-beacon", "The beacon needs id, c, exp and sig as issued in the VAST answer.");
   }
   const claims: BeaconClaims = {
     adServingId: params.id,
@@ -104,18 +82,11 @@ export async function verifyBeacon(
     event: params.event as BeaconEvent,
     exp: Number(params.exp),
   };
-  const sig = params.sig ? fromBase64Url(params.sig) : undefined;
-  if (!sig || !(await crypto.subtle.verify("HMAC", await keyFor(secret), sig, signingInput(claims)))) {
-    return {
-      ok: false,
-      status: 403,
-      code: "beacon-signature-invalid",
-      detail: "The beacon's signature does not match; use the URL as issued.",
-    };
+  const sig = params.sig && SIGNATURE.test(params.sig) ? fromBase64url(params.sig) : undefined;
+  if (!sig || !(await hmacVerify(secret, signingInput(claims), sig))) {
+    return refused("beacon-signature-invalid", "The beacon's signature does not match; use the URL as issued.");
   }
-  if (claims.exp <= now) {
-    return { ok: false, status: 410, code: "beacon-expired", detail: "This beacon has expired." };
-  }
+  if (claims.exp <= now) return refused("beacon-expired", "This beacon has expired.");
   return { ok: true, claims };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The ad domain as the edge sees it: the compact campaign and creative records the origin publishes to Redis and the
  * ads worker decides from, plus the vocabulary both sides share (priority tiers, pacing modes, device types, beacon
- * events). Contract between origin/src/advertisers (writer) and workers/ads (reader); keep it small, it is read on
+ * events). Contract between origin/src/ads (writer) and workers/ads (reader); keep it small, it is read on
  * the hot path of every decision.
  *
  * Money: budgets and CPM prices are integer minor units (cents). One impression costs CPM / 1000 minor units, which

@@ -64,15 +64,6 @@ export function localTime(at: number, timeZone: string): LocalTime {
   return { day, hour };
 }
 
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Why the campaign cannot serve, or undefined when it may. `maxDurationMs` is the room left in the break. */
 export function ineligibility(
   campaign: EdgeCampaign,

@@ -109,103 +109,169 @@ function resolveQuality(
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/**
+ * The filter chain, one named stage each: which CDNs may take traffic (availability), how fast each is against the
+ * fastest (stabilisation band) and what a GB costs there (cost and commit), the score that weighs the two, then the
+ * shares of new sessions and the session's ranked pathways.
+ */
 export function steer({ sessionId, region, now, view, currentPathway }: SteerInput): SteeringDecision {
   const { config } = view;
-  const t = config.thresholds;
   const chain = regionChain(region);
   const override = overrideFor(config, region);
-  const excluded = new Set(override.exclude ?? []);
-  const drained = new Set(override.drain ?? []);
-
-  const scores: PathwayScore[] = CDN_IDS.map((cdn) => {
-    const q = resolveQuality(
-      measureCdn(view.country[cdn], now, t),
-      measureCdn(view.continent[cdn], now, t),
-      region,
-      t.minSamples,
-    );
-    const probeDown = probeSaysDown(view.probes[cdn], now);
-    const reasons: string[] = q.reason ? [q.reason] : [];
-    let status: PathwayStatus = "eligible";
-    if (excluded.has(cdn)) {
-      status = "excluded";
-      reasons.push("excluded by ops for this region");
-    } else if (probeDown) {
-      status = "down";
-      reasons.push(`synthetic probes fail since ${new Date(view.probes[cdn]?.since ?? now).toISOString()}`);
-    } else if (q.health.status === "down") {
-      status = "down";
-      reasons.push(
-        `availability below ${t.availabilityPercent}%: out until ${new Date(q.health.trialAt ?? now).toISOString()}`,
-      );
-    } else if (drained.has(cdn)) {
-      status = "drained";
-      reasons.push("drained by ops: no new traffic, listed last for failover");
-    } else if (q.health.status === "trial") {
-      status = "trial";
-      reasons.push(`back on trial after the hysteresis window (${t.trialSharePercent}% of sessions)`);
-    }
-    return {
-      cdn,
-      status,
-      sharePercent: 0,
-      parts: { cost: 0, latency: 0, errors: 0 },
-      quality: {
-        basis: q.basis,
-        samples: round(q.measure?.samples ?? 0, 1),
-        ttfbMs: q.measure?.ttfbMs === undefined ? undefined : round(q.measure.ttfbMs, 1),
-        throughputBps: q.measure?.throughputBps === undefined ? undefined : Math.round(q.measure.throughputBps),
-        segmentMs: q.measure?.segmentMs === undefined ? undefined : round(q.measure.segmentMs, 1),
-        availability: q.measure?.availability === undefined ? undefined : round(q.measure.availability),
-      },
-      health: { ...q.health, probe: view.probes[cdn]?.status },
-      cost: cdnCost(config, cdn, chain, view.usage, now),
-      reasons,
-    };
-  });
-
+  const scores = CDN_IDS.map((cdn) => assessAvailability(cdn, { view, region, chain, override, now }));
   const live = scores.filter((s) => s.status === "eligible" || s.status === "trial" || s.status === "drained");
   const measured = live.filter((s) => s.quality.segmentMs !== undefined);
-  const maxList = Math.max(0, ...live.map((s) => s.cost.listMicrosPerGb));
-  const best = Math.min(...measured.map((s) => s.quality.segmentMs as number));
+  scoreLivePathways(live, measured, config);
+  const mode = assignShares(scores, live, measured, override, config);
+  const pathways = rankPathways(sessionId, scores, mode, config, currentPathway);
+  return {
+    pathways,
+    mode,
+    region: { country: region.country, continent: region.continent, chain },
+    scores,
+    ttlSeconds: config.thresholds.manifestTtlSeconds,
+    configVersion: config.version,
+  };
+}
 
-  // Score every live CDN.
-  for (const s of live) {
-    s.parts.cost = maxList > 0 ? round(s.cost.marginalMicrosPerGb / maxList) : 0;
-    if (s.cost.basis !== "list") s.reasons.push(s.cost.detail);
-    const ms = s.quality.segmentMs;
-    if (ms === undefined) {
-      s.parts.latency = measured.length > 0 ? UNMEASURED_LATENCY_PART : 0;
-      if (measured.length > 0)
-        s.reasons.push(`unmeasured: assumed ${pct(UNMEASURED_LATENCY_PART)} slower than the best`);
-    } else if (ms <= best * (1 + t.bandPercent / 100) || ms <= best + t.bandMs) {
-      s.parts.latency = 0;
-      s.reasons.push(
+interface AssessContext {
+  view: SteeringView;
+  region: ClientRegion;
+  chain: string[];
+  override: RegionOverride;
+  now: number;
+}
+
+/**
+ * Stage 1, availability: the CDN's measured quality (country, else continent, else none) and its status. In order:
+ * excluded by ops; down by failed probes; down by measured availability below the threshold (out until the trial
+ * time); drained by ops; back on trial after the hysteresis window; else eligible. Its cost is read here too.
+ */
+function assessAvailability(cdn: CdnId, { view, region, chain, override, now }: AssessContext): PathwayScore {
+  const { config } = view;
+  const t = config.thresholds;
+  const q = resolveQuality(
+    measureCdn(view.country[cdn], now, t),
+    measureCdn(view.continent[cdn], now, t),
+    region,
+    t.minSamples,
+  );
+  const reasons: string[] = q.reason ? [q.reason] : [];
+  let status: PathwayStatus = "eligible";
+  if (override.exclude?.includes(cdn)) {
+    status = "excluded";
+    reasons.push("excluded by ops for this region");
+  } else if (probeSaysDown(view.probes[cdn], now)) {
+    status = "down";
+    reasons.push(`synthetic probes fail since ${new Date(view.probes[cdn]?.since ?? now).toISOString()}`);
+  } else if (q.health.status === "down") {
+    status = "down";
+    reasons.push(
+      `availability below ${t.availabilityPercent}%: out until ${new Date(q.health.trialAt ?? now).toISOString()}`,
+    );
+  } else if (override.drain?.includes(cdn)) {
+    status = "drained";
+    reasons.push("drained by ops: no new traffic, listed last for failover");
+  } else if (q.health.status === "trial") {
+    status = "trial";
+    reasons.push(`back on trial after the hysteresis window (${t.trialSharePercent}% of sessions)`);
+  }
+  return {
+    cdn,
+    status,
+    sharePercent: 0,
+    parts: { cost: 0, latency: 0, errors: 0 },
+    quality: {
+      basis: q.basis,
+      samples: round(q.measure?.samples ?? 0, 1),
+      ttfbMs: q.measure?.ttfbMs === undefined ? undefined : round(q.measure.ttfbMs, 1),
+      throughputBps: q.measure?.throughputBps === undefined ? undefined : Math.round(q.measure.throughputBps),
+      segmentMs: q.measure?.segmentMs === undefined ? undefined : round(q.measure.segmentMs, 1),
+      availability: q.measure?.availability === undefined ? undefined : round(q.measure.availability),
+    },
+    health: { ...q.health, probe: view.probes[cdn]?.status },
+    cost: cdnCost(config, cdn, chain, view.usage, now),
+    reasons,
+  };
+}
+
+/**
+ * Stage 2, the stabilisation band: the latency part of one CDN against the fastest measured one. Inside the band
+ * (within `bandPercent` or `bandMs` of the fastest) it is 0, so cost decides and traffic does not flap; beyond it
+ * the part grows with the square of the gap; an unmeasured CDN, while others are measured, gets a fixed penalty.
+ */
+function latencyPart(
+  ms: number | undefined,
+  best: number,
+  anyMeasured: boolean,
+  t: SteeringConfig["thresholds"],
+): { part: number; reason?: string } {
+  if (ms === undefined) {
+    if (!anyMeasured) return { part: 0 };
+    return {
+      part: UNMEASURED_LATENCY_PART,
+      reason: `unmeasured: assumed ${pct(UNMEASURED_LATENCY_PART)} slower than the best`,
+    };
+  }
+  if (ms <= best * (1 + t.bandPercent / 100) || ms <= best + t.bandMs) {
+    return {
+      part: 0,
+      reason:
         ms === best
           ? `fastest (${Math.round(ms)} ms per segment)`
           : `within the stabilisation band of the fastest (${Math.round(ms)} vs ${Math.round(best)} ms): counts as equal`,
-      );
-    } else {
-      // Superlinear: a little slower costs little, much slower costs a lot (rebuffering risk grows with the gap).
-      const excess = (ms - best) / best;
-      s.parts.latency = round(excess + LATENCY_CURVE * excess * excess);
-      s.reasons.push(
-        `${pct((ms - best) / best)} slower than the fastest (${Math.round(ms)} vs ${Math.round(best)} ms)`,
-      );
-    }
+    };
+  }
+  // Superlinear: a little slower costs little, much slower costs a lot (rebuffering risk grows with the gap).
+  const excess = (ms - best) / best;
+  return {
+    part: round(excess + LATENCY_CURVE * excess * excess),
+    reason: `${pct((ms - best) / best)} slower than the fastest (${Math.round(ms)} vs ${Math.round(best)} ms)`,
+  };
+}
+
+/**
+ * Stage 3, cost and commit: the cost part is the marginal price per GB (the list price, or the commit's price at its
+ * current pace: 0 while inside an under-used commit) over the dearest list price among the live CDNs.
+ */
+function costPart(s: PathwayScore, maxListMicrosPerGb: number): number {
+  return maxListMicrosPerGb > 0 ? round(s.cost.marginalMicrosPerGb / maxListMicrosPerGb) : 0;
+}
+
+/** Score = cost weight x cost part + quality weight x (latency part + error part), for every live CDN. */
+function scoreLivePathways(live: PathwayScore[], measured: PathwayScore[], config: SteeringConfig): void {
+  const maxList = Math.max(0, ...live.map((s) => s.cost.listMicrosPerGb));
+  const fastest = Math.min(...measured.map((s) => s.quality.segmentMs as number));
+  for (const s of live) {
+    s.parts.cost = costPart(s, maxList);
+    if (s.cost.basis !== "list") s.reasons.push(s.cost.detail);
+    const latency = latencyPart(s.quality.segmentMs, fastest, measured.length > 0, config.thresholds);
+    s.parts.latency = latency.part;
+    if (latency.reason) s.reasons.push(latency.reason);
     s.parts.errors = round(ERROR_FACTOR * (1 - (s.quality.availability ?? 1)));
     s.score = round(
       (config.weights.cost / 100) * s.parts.cost + (config.weights.quality / 100) * (s.parts.latency + s.parts.errors),
     );
   }
+}
 
-  // Shares of new sessions.
+/**
+ * Stage 4, ranking into shares of new sessions: ops' pin or fixed shares when set; with nothing measured, the
+ * failover order; else from the scores (near-ties split softly, trials get their share, every eligible CDN keeps the
+ * exploration share). Only drained CDNs left: they share the traffic rather than nobody. Shares are rounded last.
+ */
+function assignShares(
+  scores: PathwayScore[],
+  live: PathwayScore[],
+  measured: PathwayScore[],
+  override: RegionOverride,
+  config: SteeringConfig,
+): SteeringMode {
   const starters = live.filter((s) => s.status !== "drained");
-  let mode: SteeringMode;
   const pinned = override.pin ? starters.find((s) => s.cdn === override.pin && s.status === "eligible") : undefined;
+  let mode: SteeringMode;
   if (starters.length === 0) {
     mode = live.length > 0 ? "scored" : "all-down";
-    // Only drained CDNs are left: they take the traffic rather than nobody.
     for (const s of live) s.sharePercent = 100 / live.length;
   } else if (pinned) {
     mode = "pinned";
@@ -221,40 +287,36 @@ export function steer({ sessionId, region, now, view, currentPathway }: SteerInp
     mode = "failover-order";
     // Nothing measured yet: everyone starts on the first in the order. Exploration starts once that CDN has data
     // (scored mode gives unmeasured CDNs their exploration share).
-    const order = failoverOrder(config, starters);
-    if (order[0]) {
-      order[0].sharePercent = 100;
-      order[0].reasons.push("no measurements yet: first in the failover order");
+    const first = failoverOrder(config, starters)[0];
+    if (first) {
+      first.sharePercent = 100;
+      first.reasons.push("no measurements yet: first in the failover order");
     }
   } else {
     mode = "scored";
-    const trials = starters.filter((s) => s.status === "trial");
-    const regulars = starters.filter((s) => s.status === "eligible");
-    for (const s of trials) s.sharePercent = t.trialSharePercent;
-    const rest = Math.max(0, 100 - t.trialSharePercent * trials.length);
-    if (regulars.length > 0) {
-      const floor = Math.min(t.exploreSharePercent, rest / regulars.length);
-      const top = Math.min(...regulars.map((s) => s.score as number));
-      const soft = regulars.map((s) => Math.exp(-((s.score as number) - top) / SHARE_TEMPERATURE));
-      const softTotal = soft.reduce((a, b) => a + b, 0);
-      regulars.forEach((s, i) => {
-        s.sharePercent = floor + ((soft[i] as number) / softTotal) * (rest - floor * regulars.length);
-      });
-    }
-    const total = starters.reduce((sum, s) => sum + s.sharePercent, 0);
-    for (const s of starters) s.sharePercent = (s.sharePercent / total) * 100;
+    sharesFromScores(starters, config.thresholds);
   }
   for (const s of scores) s.sharePercent = round(s.sharePercent, 2);
+  return mode;
+}
 
-  const pathways = rankPathways(sessionId, scores, mode, config, currentPathway);
-  return {
-    pathways,
-    mode,
-    region: { country: region.country, continent: region.continent, chain },
-    scores,
-    ttlSeconds: t.manifestTtlSeconds,
-    configVersion: config.version,
-  };
+/** Trials get their fixed share; the rest is split by a soft-min over scores, each keeping the exploration floor. */
+function sharesFromScores(starters: PathwayScore[], t: SteeringConfig["thresholds"]): void {
+  const trials = starters.filter((s) => s.status === "trial");
+  const regulars = starters.filter((s) => s.status === "eligible");
+  for (const s of trials) s.sharePercent = t.trialSharePercent;
+  const rest = Math.max(0, 100 - t.trialSharePercent * trials.length);
+  if (regulars.length > 0) {
+    const floor = Math.min(t.exploreSharePercent, rest / regulars.length);
+    const top = Math.min(...regulars.map((s) => s.score as number));
+    const soft = regulars.map((s) => Math.exp(-((s.score as number) - top) / SHARE_TEMPERATURE));
+    const softTotal = soft.reduce((a, b) => a + b, 0);
+    regulars.forEach((s, i) => {
+      s.sharePercent = floor + ((soft[i] as number) / softTotal) * (rest - floor * regulars.length);
+    });
+  }
+  const total = starters.reduce((sum, s) => sum + s.sharePercent, 0);
+  for (const s of starters) s.sharePercent = (s.sharePercent / total) * 100;
 }
 
 function failoverOrder<T extends { cdn: CdnId }>(config: SteeringConfig, items: T[]): T[] {

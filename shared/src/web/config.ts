@@ -2,7 +2,7 @@
  * What the api worker tells its static pages (web player, ops and advertiser consoles) at `GET /v1/web/config`.
  * The pages are plain files, the same in every deployment, so where the other workers live is asked at run time.
  *
- * Contract between the api worker (writer) and the pages in workers/api/web (reader).
+ * Contract between the api worker (writer) and the pages in web/ (reader).
  */
 import type { CdnId } from "../cdn/cdn-id";
 

@@ -14,7 +14,7 @@ import type { AdPod } from "../../src/ads/decide";
 import { NO_FILL_VAST, renderPod } from "../../src/ads/vast";
 import { campaign, creative } from "./fixtures";
 
-const XSD = resolve(import.meta.dirname, "../../../../shared/reference/vast/vast_4.2.xsd");
+const XSD = resolve(import.meta.dirname, "../../../test-fixtures/vast/vast_4.2.xsd");
 const dir = mkdtempSync(join(tmpdir(), "cadence-vast-"));
 let n = 0;
 

@@ -7,17 +7,25 @@
 import type { AdEventBody } from "@cadence/shared/ads/events";
 import { redisFor } from "@cadence/shared/edge";
 import type { Logger } from "@cadence/shared/log";
+import { serviceFetch } from "@cadence/shared/trust/service-call";
 import type { Env } from "./context";
 
 export const AD_EVENTS_OUTBOX_KEY = "ads:events:outbox";
 const OUTBOX_DRAIN = 50;
+/** The ingest-events worker's intake for other workers (internal: service token only). */
+export const SERVER_EVENTS_PATH = "/v1/internal/events/server";
 
 async function post(env: Env, events: AdEventBody[]): Promise<boolean> {
-  const res = await env.EVENTS.fetch("https://ingest-events.internal/v1/events/server", {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-service-token": env.SERVICE_TOKEN },
-    body: JSON.stringify(events),
-  });
+  const res = await serviceFetch(
+    { baseUrl: "https://ingest-events.internal", token: env.SERVICE_TOKEN },
+    SERVER_EVENTS_PATH,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(events),
+      via: (request) => env.EVENTS.fetch(request),
+    },
+  );
   await res.body?.cancel();
   return res.ok;
 }

@@ -25,7 +25,7 @@ export function beaconRoutes(): Hono<AppEnv> {
       { event: c.req.param("event"), id: q.id, c: q.c, exp: q.exp, sig: q.sig },
       now,
     );
-    if (!check.ok) throw new Problem(check.status, check.code, check.detail);
+    if (!check.ok) throw new Problem(check.code, check.detail);
     const { claims } = check;
     let outcome: Awaited<ReturnType<typeof bookBeacon>>;
     try {
@@ -39,8 +39,7 @@ export function beaconRoutes(): Hono<AppEnv> {
     } catch {
       throw problems.unavailable("tracking-unavailable", "Tracking is briefly unavailable; fire the beacon again.", 2);
     }
-    if (outcome.outcome === "unknown")
-      throw new Problem(410, "ad-serving-expired", "This ad serving is no longer tracked.");
+    if (outcome.outcome === "unknown") throw new Problem("ad-serving-expired", "This ad serving is no longer tracked.");
     if (outcome.outcome === "counted" && isPipelineEvent(claims.event) && outcome.ctx) {
       const event = await adEventOf(
         claims.event,

@@ -1,19 +1,19 @@
 /**
- * `POST /internal/ads/break`: the playback worker (server-side ad insertion) asks for a break for a free listener's
+ * `POST /v1/internal/ads/break`: the playback worker (server-side ad insertion) asks for a break for a free listener's
  * session over its service binding, presenting the edge's service token. The answer carries the VAST and, per ad, what
  * a stitcher needs without parsing it again: the beacon URLs and the creative's HLS rendition.
  */
 import { BREAK_POSITIONS, DEVICE_TYPES } from "@cadence/shared/ads/model";
-import { isValidTimeZone } from "@cadence/shared/ads/targeting";
 import { TIERS } from "@cadence/shared/auth/claims";
 import { readJson } from "@cadence/shared/http";
-import { Problem } from "@cadence/shared/problem";
+import { isValidTimeZone } from "@cadence/shared/trust/geo";
+import { requireServiceToken } from "@cadence/shared/trust/service-call";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./context";
 import { decideAndRender } from "./decision";
 
-export const INTERNAL_BREAK_PATH = "/internal/ads/break";
+export const INTERNAL_BREAK_PATH = "/v1/internal/ads/break";
 /** The base of beacon and media URLs handed to the stitcher, which reaches them over its service binding. */
 export const INTERNAL_BASE_URL = "https://ads.internal";
 
@@ -32,22 +32,10 @@ const breakBody = z.object({
   max_ads: z.number().int().min(1).max(5),
 });
 
-async function sameSecret(given: string | undefined, expected: string): Promise<boolean> {
-  if (!given || !expected) return false;
-  const enc = new TextEncoder();
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest("SHA-256", enc.encode(given)),
-    crypto.subtle.digest("SHA-256", enc.encode(expected)),
-  ]);
-  return crypto.subtle.timingSafeEqual(a, b);
-}
-
 export function breakRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post(INTERNAL_BREAK_PATH, async (c) => {
-    if (!(await sameSecret(c.req.header("x-service-token"), c.env.SERVICE_TOKEN))) {
-      throw new Problem(401, "service-token-invalid", "Internal break requests need the edge's service token.");
-    }
+    requireServiceToken(c.req.raw.headers, c.env.SERVICE_TOKEN);
     const body = await readJson(c, breakBody);
     const result = await decideAndRender(
       c.env,

@@ -1,7 +1,7 @@
 /**
  * The campaigns this isolate decides from: loaded once from edge state, then kept current by polling the publish
  * version every couple of seconds and fetching only the campaigns whose log entry moved past ours (see
- * origin/src/advertisers/publisher.ts). A decision never waits for a refresh once the first load is done: a stale
+ * origin/src/ads/publisher.ts). A decision never waits for a refresh once the first load is done: a stale
  * index is served while the next one is fetched in the background, so a change reaches the edge within seconds.
  */
 import { adCampaignsKey, adCampaignsLogKey, adCampaignsVersionKey } from "@cadence/shared/ads/keys";

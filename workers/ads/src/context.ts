@@ -11,7 +11,7 @@ export interface Env extends EdgeBaseEnv {
   ADS_BEACON_SECRET: string;
   /** Secret: the edge's service token (origin media pulls, internal break requests from playback, server events). */
   SERVICE_TOKEN: string;
-  /** The ingest-events worker: beacons' events go through the events pipeline (`POST /v1/events/server`). */
+  /** The ingest-events worker: beacons' events go through the events pipeline (`POST /v1/internal/events/server`). */
   EVENTS: Fetcher;
   /** Seconds a served ad's budget and cap stay reserved without an impression or notUsed. */
   ADS_RESERVATION_TTL_SECONDS: string;

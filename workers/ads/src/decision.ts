@@ -14,6 +14,7 @@ import { withTimeout } from "@cadence/shared/http";
 import type { Logger } from "@cadence/shared/log";
 import { campaignIndex, resetCampaignCache } from "./campaign-cache";
 import type { Env } from "./context";
+import { adsSettings } from "./settings";
 
 /** A decision that takes longer than this is abandoned as no fill (a reservation it made expires on its own). */
 export const DECISION_TIMEOUT_MS = 1_000;
@@ -57,7 +58,7 @@ export async function decideAndRender(
   options: { baseUrl: string; log: Logger; waitUntil: (p: Promise<unknown>) => void; now?: number },
 ): Promise<RenderedPod & { filled: boolean }> {
   const now = options.now ?? Date.now();
-  const reservationTtlMs = Number(env.ADS_RESERVATION_TTL_SECONDS || 900) * 1000;
+  const { reservationTtlMs } = adsSettings(env);
   let pod: AdPod = { ads: [] };
   try {
     pod = await withTimeout(

@@ -4,10 +4,13 @@
  * media paths are content-addressed, so a cached file never goes stale.
  */
 import { Problem, problems } from "@cadence/shared/problem";
+import { serviceFetch } from "@cadence/shared/trust/service-call";
 import { Hono } from "hono";
 import type { AppEnv } from "./context";
 
 const PREFIX = "/v1/ads/media/";
+/** The budget covers the body too, which streams on to the client: generous enough for a mezzanine on a slow link. */
+const MEDIA_TIMEOUT_MS = 60_000;
 const SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,200}$/;
 const TYPES: Record<string, string> = {
   aac: "audio/aac",
@@ -25,7 +28,6 @@ export function mediaRoutes(): Hono<AppEnv> {
     const parts = key.split("/");
     if (parts[0] !== "ads" || parts.length < 3 || parts.length > 6 || !parts.every((p) => SEGMENT.test(p))) {
       throw new Problem(
-        400,
         "invalid-media-path",
         "Ad media paths are `ads/<creative folder>/<file>`, as given in the VAST answer.",
       );
@@ -39,8 +41,10 @@ export function mediaRoutes(): Hono<AppEnv> {
     }
     let res: Response;
     try {
-      res = await fetch(`${c.env.ORIGIN_URL.replace(/\/$/, "")}/media/${key}`, {
-        headers: { "x-service-token": c.env.SERVICE_TOKEN, ...(range ? { range } : {}) },
+      res = await serviceFetch({ baseUrl: c.env.ORIGIN_URL, token: c.env.SERVICE_TOKEN }, `/media/${key}`, {
+        headers: range ? { range } : {},
+        requestId: c.var.requestId,
+        timeoutMs: MEDIA_TIMEOUT_MS,
       });
     } catch {
       throw problems.unavailable("media-unavailable", "The ad's media is briefly unavailable.");

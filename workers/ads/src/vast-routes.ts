@@ -4,10 +4,11 @@
  * the request; the genres from the track they are playing (`track_id`, looked up in the catalog's edge record).
  */
 import { BREAK_POSITIONS, DEVICE_TYPES } from "@cadence/shared/ads/model";
-import { deviceTypeFromUserAgent, isValidTimeZone } from "@cadence/shared/ads/targeting";
+import { deviceTypeFromUserAgent } from "@cadence/shared/ads/targeting";
 import { edgeAuth } from "@cadence/shared/edge";
 import { parseWith } from "@cadence/shared/http";
 import { problems } from "@cadence/shared/problem";
+import { isValidTimeZone, requestGeo } from "@cadence/shared/trust/geo";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./context";
@@ -39,10 +40,9 @@ export function vastRoutes(): Hono<AppEnv> {
     const claims = c.var.claims;
     if (!claims) throw problems.internal(new Error("auth middleware set no claims"));
     const q = parseWith(vastQuery, c.req.query(), "query");
-    const cf = c.req.raw.cf as IncomingRequestCfProperties | undefined;
-    const cfCountry = typeof cf?.country === "string" ? String(cf.country) : undefined;
-    const country = cfCountry && cfCountry !== "XX" && cfCountry !== "T1" ? cfCountry : claims.country;
-    const cfZone = typeof cf?.timezone === "string" && isValidTimeZone(cf.timezone) ? cf.timezone : undefined;
+    // Where the listener is now (request.cf); the account's country when Cloudflare does not know (XX, Tor).
+    const geo = requestGeo(c.req.raw);
+    const country = geo.country !== "XX" ? geo.country : claims.country;
     const result = await decideAndRender(
       c.env,
       {
@@ -50,7 +50,7 @@ export function vastRoutes(): Hono<AppEnv> {
           sub: claims.sub,
           tier: claims.tier,
           country: country.toUpperCase(),
-          timeZone: q.tz ?? cfZone ?? "UTC",
+          timeZone: q.tz ?? geo.timeZone ?? "UTC",
           deviceType: q.device ?? deviceTypeFromUserAgent(c.req.header("user-agent")),
         },
         trackId: q.track_id,

@@ -1,10 +1,14 @@
-/** Test helpers: listener tokens signed with the origin's key, and campaigns published to edge state as the origin does. */
+/**
+ * Test helpers: listener tokens signed with the origin's key, campaigns published to edge state as the origin does,
+ * beacons fired as players fire them, and what the recorded EVENTS binding (vitest.config.ts) received.
+ */
 import { env, exports } from "cloudflare:workers";
 import { adCampaignsKey, adCampaignsLogKey, adCampaignsVersionKey } from "@cadence/shared/ads/keys";
 import type { EdgeCampaign, EdgeCreative } from "@cadence/shared/ads/model";
 import { catalogTrackKey } from "@cadence/shared/catalog/edge-track";
 import { redisFor } from "@cadence/shared/edge";
 import { importJWK, type JWK, SignJWT } from "jose";
+import { RECORDED_EVENTS_KEY } from "./recorded-events";
 
 const originKey = JSON.parse(env.TEST_SIGNING_JWK) as JWK & { kid: string };
 
@@ -139,3 +143,52 @@ export const fire = (url: string, headers: Record<string, string> = {}) => {
   const u = new URL(url);
   return exports.default.fetch(`http://ads.test${u.pathname}${u.search}`, { headers });
 };
+
+/** Events the EVENTS binding received for one AdServingId. */
+export async function eventsSentFor(adServingId: string) {
+  const batches = (await redisFor(env).lrange<unknown[]>(RECORDED_EVENTS_KEY, 0, -1)) ?? [];
+  return batches.flat().filter((e) => (e as { ad_serving_id?: string }).ad_serving_id === adServingId) as Array<
+    Record<string, string>
+  >;
+}
+
+export async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** One campaign published for the audience, one VAST answer with its ad: the beacons and the AdServingId. */
+export async function oneAd(audience: Audience, overrides: Partial<EdgeCampaign> = {}) {
+  const c = campaign(audience, { cpmMinor: 2500, ...overrides });
+  await publish(c);
+  const xml = await (await vast(await listenerToken({ country: audience.country }), audience, "max_ads=1")).text();
+  const beacons = beaconsIn(xml)[0]!;
+  const adServingId = /<AdServingId>([^<]+)</.exec(xml)![1]!;
+  return { c, beacons, adServingId };
+}
+
+/** The internal break request playback's stitcher sends, for a listener of the audience. */
+export function breakRequest(audience: Audience, headers: Record<string, string>) {
+  const body = {
+    listener: {
+      sub: "listener-x",
+      tier: "free",
+      country: audience.country,
+      time_zone: "Europe/Berlin",
+      device_type: "mobile",
+    },
+    session_id: "sess-123",
+    track_id: audience.trackId,
+    max_duration_ms: 60_000,
+    max_ads: 2,
+  };
+  return exports.default.fetch("http://ads.test/v1/internal/ads/break", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+}

@@ -6,17 +6,18 @@
 import type { AuthVariables } from "@cadence/shared/auth/middleware";
 import { edgeAuth } from "@cadence/shared/edge";
 import { createWorkerApp } from "@cadence/shared/worker-app";
-import { advertiserRoutes } from "./advertiser/routes";
+import { adsRoutes } from "./ads/routes";
 import { catalogRoutes } from "./catalog/routes";
 import type { Env } from "./context";
-import { eventsStatsRoutes } from "./ops/events-stats";
-import { steeringOpsRoutes } from "./ops/steering";
+import { eventsStatsRoutes } from "./events/routes";
 import { forwardToOrigin } from "./origin-proxy";
+import { apiSettings } from "./settings";
+import { steeringOpsRoutes } from "./steering/routes";
 import { webConsoleRoutes } from "./web-console";
 
 const app = createWorkerApp<Env, Partial<AuthVariables>>("api", (env) => ({
   origin: async () => {
-    const res = await fetch(`${env.ORIGIN_URL}/health`);
+    const res = await fetch(`${apiSettings(env).origin.baseUrl}/health`);
     if (!res.ok) throw new Error(`origin answered ${res.status}`);
   },
 }));
@@ -27,7 +28,7 @@ app.post("/v1/auth/logout", (c) => forwardToOrigin(c));
 app.route("/", catalogRoutes());
 app.route("/", eventsStatsRoutes());
 app.route("/", steeringOpsRoutes());
-app.route("/", advertiserRoutes());
+app.route("/", adsRoutes());
 
 app.get("/v1/me", edgeAuth(), (c) => {
   const claims = c.var.claims;
@@ -38,7 +39,7 @@ app.get("/v1/me", edgeAuth(), (c) => {
 /** Ops: readiness of what the api worker depends on and the signing keys it currently trusts. */
 app.get("/v1/ops/status", edgeAuth({ scopes: ["ops"] }), async (c) => {
   const [origin, jwks] = await Promise.all([
-    fetch(`${c.env.ORIGIN_URL}/health`)
+    fetch(`${apiSettings(c.env).origin.baseUrl}/health`)
       .then((r) => r.json())
       .catch((err: unknown) => ({ error: String(err) })),
     fetch(c.env.JWKS_URL)

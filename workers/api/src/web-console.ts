@@ -7,7 +7,7 @@
  * where no stand-in exists, the knob routes answer 404.
  */
 
-import { CDN_IDS, type CdnId } from "@cadence/shared/cdn/cdn-id";
+import type { CdnId } from "@cadence/shared/cdn/cdn-id";
 import { edgeAuth } from "@cadence/shared/edge";
 import { readJson } from "@cadence/shared/http";
 import { Problem, problems } from "@cadence/shared/problem";
@@ -15,19 +15,7 @@ import type { WebConfig } from "@cadence/shared/web/config";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv, Env } from "./context";
-
-/** `CDN_STAND_IN_URLS` = `cloudfront=http://127.0.0.1:8091,akamai=http://127.0.0.1:8092`; none outside development. */
-export function standInUrls(env: Pick<Env, "CDN_STAND_IN_URLS" | "ENVIRONMENT">): Partial<Record<CdnId, string>> {
-  const out: Partial<Record<CdnId, string>> = {};
-  if (env.ENVIRONMENT !== "development" && env.ENVIRONMENT !== "test") return out;
-  for (const part of (env.CDN_STAND_IN_URLS ?? "").split(",")) {
-    const [cdn, url] = part.split("=").map((s) => s.trim());
-    if (cdn && url && (CDN_IDS as readonly string[]).includes(cdn) && /^https?:\/\/[^\s]+$/.test(url)) {
-      out[cdn as CdnId] = url.replace(/\/+$/, "");
-    }
-  }
-  return out;
-}
+import { apiSettings } from "./settings";
 
 const knobsBody = z
   .object({
@@ -45,12 +33,13 @@ export function webConsoleRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get("/v1/web/config", (c) => {
+    const settings = apiSettings(c.env);
     const body: WebConfig = {
       environment: c.env.ENVIRONMENT,
-      playback_url: c.env.PLAYBACK_PUBLIC_URL.replace(/\/+$/, ""),
-      events_url: c.env.EVENTS_PUBLIC_URL.replace(/\/+$/, ""),
-      ads_url: c.env.ADS_PUBLIC_URL.replace(/\/+$/, ""),
-      cdn_stand_ins: Object.keys(standInUrls(c.env)) as CdnId[],
+      playback_url: settings.playbackPublicUrl,
+      events_url: settings.eventsPublicUrl,
+      ads_url: settings.adsPublicUrl,
+      cdn_stand_ins: Object.keys(settings.cdnStandIns) as CdnId[],
     };
     c.header("cache-control", "public, max-age=60");
     return c.json(body);
@@ -60,7 +49,7 @@ export function webConsoleRoutes(): Hono<AppEnv> {
 
   /** Current knobs of every stand-in (unreachable ones say so instead of failing the whole answer). */
   app.get("/v1/ops/cdn-stand-ins", opsOnly, async (c) => {
-    const urls = standInUrls(c.env);
+    const urls = apiSettings(c.env).cdnStandIns;
     const entries = await Promise.all(
       Object.entries(urls).map(async ([cdn, url]) => {
         try {
@@ -95,12 +84,12 @@ export function webConsoleRoutes(): Hono<AppEnv> {
 }
 
 async function setKnobs(
-  env: Pick<Env, "CDN_STAND_IN_URLS" | "ENVIRONMENT">,
+  env: Env,
   cdn: string,
   path: string,
   body: Record<string, unknown>,
 ): Promise<{ cdn: string; knobs: unknown }> {
-  const urls = standInUrls(env);
+  const urls = apiSettings(env).cdnStandIns;
   const url = urls[cdn as CdnId];
   if (!url) {
     const known = Object.keys(urls).join(", ") || "none here";
@@ -115,12 +104,8 @@ async function setKnobs(
       signal: AbortSignal.timeout(2000),
     });
   } catch {
-    throw new Problem(
-      502,
-      "stand-in-unreachable",
-      `The ${cdn} stand-in at ${url} does not answer; is npm start running?`,
-    );
+    throw new Problem("stand-in-unreachable", `The ${cdn} stand-in at ${url} does not answer; is npm start running?`);
   }
-  if (!res.ok) throw new Problem(502, "stand-in-refused", `The ${cdn} stand-in answered ${res.status}.`);
+  if (!res.ok) throw new Problem("stand-in-refused", `The ${cdn} stand-in answered ${res.status}.`);
   return { cdn, knobs: await res.json() };
 }

@@ -19,7 +19,7 @@ export interface RawEvent {
 const LIMITS = `at most ${MAX_EVENTS_PER_REQUEST} events and ${MAX_BODY_BYTES / 1024} KB (${MAX_BODY_BYTES} bytes) per request`;
 
 function tooLarge(what: string): Problem {
-  return new Problem(413, "payload-too-large", `${what}; send ${LIMITS}, split into more requests.`, {
+  return new Problem("payload-too-large", `${what}; send ${LIMITS}, split into more requests.`, {
     extensions: { max_events: MAX_EVENTS_PER_REQUEST, max_bytes: MAX_BODY_BYTES },
   });
 }
@@ -62,7 +62,6 @@ export function bodyFormat(contentType: string | undefined): BodyFormat {
   if (type === "application/json") return "json";
   if (type === "application/x-ndjson" || type === "application/jsonl" || type === "application/ndjson") return "ndjson";
   throw new Problem(
-    415,
     "unsupported-media-type",
     "Send events as a JSON array (`content-type: application/json`) or NDJSON (`content-type: application/x-ndjson`).",
   );

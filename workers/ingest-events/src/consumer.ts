@@ -11,12 +11,13 @@ import { EVENTS_CONSUMER_CRASH_KEY } from "@cadence/shared/events/keys";
 import type { Logger } from "@cadence/shared/log";
 import { type Env, EVENTS_DLQ_NAME } from "./context";
 import { callOrigin } from "./origin-client";
+import { ingestSettings } from "./settings";
 
 const MAX_DELAY_SECONDS = 300;
 
 /** Attempt n (1-based) waits base * 2^(n-1) seconds, capped. */
 export function backoffSeconds(env: Pick<Env, "EVENTS_RETRY_DELAY_SECONDS">, attempts: number): number {
-  const base = Math.max(0, Number(env.EVENTS_RETRY_DELAY_SECONDS) || 0);
+  const base = ingestSettings(env).retryDelayBaseSeconds;
   return Math.min(MAX_DELAY_SECONDS, Math.round(base * 2 ** Math.max(0, attempts - 1)));
 }
 
@@ -48,7 +49,7 @@ async function landBatch(batch: MessageBatch<unknown>, env: Env, log: Logger): P
     .join(",")}]}`;
   let answer: LandingAnswer;
   try {
-    answer = await callOrigin<LandingAnswer>(env, "POST", "/internal/events/batches", body);
+    answer = await callOrigin<LandingAnswer>(env, "POST", "/v1/internal/events/batches", body);
   } catch (err) {
     log.warn("landing failed; the batch will be retried", { err: String(err), messages: sendable.length });
     for (const { message } of sendable) message.retry({ delaySeconds: backoffSeconds(env, message.attempts) });
@@ -75,7 +76,7 @@ async function landBatch(batch: MessageBatch<unknown>, env: Env, log: Logger): P
 async function parkDeadLetters(batch: MessageBatch<unknown>, env: Env, log: Logger): Promise<void> {
   const messages = batch.messages.map((m) => ({ id: m.id, attempts: m.attempts, body: textOf(m.body) }));
   try {
-    await callOrigin(env, "POST", "/internal/events/dead-letters", JSON.stringify({ messages }));
+    await callOrigin(env, "POST", "/v1/internal/events/dead-letters", JSON.stringify({ messages }));
   } catch (err) {
     log.error("could not park dead letters at the origin; retrying", { err: String(err), messages: messages.length });
     for (const m of batch.messages) m.retry({ delaySeconds: backoffSeconds(env, m.attempts) });

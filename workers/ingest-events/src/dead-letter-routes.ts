@@ -1,7 +1,8 @@
 /**
- * Ops endpoints for the dead-letter queue (what `npm run dlq` calls): list the messages the consumer gave up on, parked
- * at the origin, and replay them, which re-enqueues their bodies unchanged on the events queue (the origin's landing
- * is idempotent per batch, so a replay of something that landed after all changes nothing) and marks them replayed.
+ * Ops endpoints for the dead-letter queue under `/v1/ops/events/dead-letters` (what `npm run dlq` calls): list the
+ * messages the consumer gave up on, parked at the origin, and replay them, which re-enqueues their bodies unchanged on
+ * the events queue (the origin's landing is idempotent per batch, so a replay of something that landed after all
+ * changes nothing) and marks them replayed.
  */
 import { edgeAuth } from "@cadence/shared/edge";
 import { groupForSendBatch, type PackedMessage, utf8Length } from "@cadence/shared/events/message";
@@ -28,29 +29,32 @@ const replayBody = z.object({
   limit: z.number().int().min(1).max(500).default(100),
 });
 
+/** Operator routes live under `/v1/ops/`. */
+export const DEAD_LETTERS_PATH = "/v1/ops/events/dead-letters";
+
 export function deadLetterRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use("/v1/events/dead-letters*", edgeAuth({ scopes: ["ops"] }));
+  app.use(`${DEAD_LETTERS_PATH}*`, edgeAuth({ scopes: ["ops"] }));
 
-  app.get("/v1/events/dead-letters", async (c) => {
+  app.get(DEAD_LETTERS_PATH, async (c) => {
     const q = parseWith(listQuery, c.req.query(), "query");
     const answer = await callOrigin<{ dead_letters: DeadLetter[] }>(
       c.env,
       "GET",
-      `/internal/events/dead-letters?status=${q.status}&limit=${q.limit}`,
+      `/v1/internal/events/dead-letters?status=${q.status}&limit=${q.limit}`,
     );
     c.header("cache-control", "no-store");
     return c.json(answer);
   });
 
-  app.post("/v1/events/dead-letters/replay", async (c) => {
+  app.post(`${DEAD_LETTERS_PATH}/replay`, async (c) => {
     let raw: unknown = {};
     const text = await c.req.text();
     if (text.trim()) {
       try {
         raw = JSON.parse(text);
       } catch {
-        throw new Problem(400, "bad-request", 'The body must be JSON: {"batch_ids": [...]} or {"limit": n}, or empty.');
+        throw new Problem("bad-request", 'The body must be JSON: {"batch_ids": [...]} or {"limit": n}, or empty.');
       }
     }
     const { batch_ids, limit } = parseWith(replayBody, raw, "body");
@@ -58,7 +62,7 @@ export function deadLetterRoutes(): Hono<AppEnv> {
     const { dead_letters } = await callOrigin<{ dead_letters: DeadLetter[] }>(
       c.env,
       "GET",
-      `/internal/events/dead-letters?status=pending&bodies=1&limit=${batch_ids?.length ?? limit}${ids}`,
+      `/v1/internal/events/dead-letters?status=pending&bodies=1&limit=${batch_ids?.length ?? limit}${ids}`,
     );
     const messages: PackedMessage[] = dead_letters.map((d) => ({
       batchId: d.batch_id,
@@ -82,7 +86,7 @@ export function deadLetterRoutes(): Hono<AppEnv> {
       await callOrigin(
         c.env,
         "POST",
-        "/internal/events/dead-letters/replayed",
+        "/v1/internal/events/dead-letters/replayed",
         JSON.stringify({ batch_ids: replayed.map((d) => d.batch_id) }),
       );
     }
@@ -95,7 +99,6 @@ export function deadLetterRoutes(): Hono<AppEnv> {
     };
     if (refused > 0) {
       throw new Problem(
-        503,
         "events-queue-unavailable",
         `The queue refused ${refused} of the dead letters; run the replay again.`,
         {

@@ -1,11 +1,14 @@
 /**
- * `POST /v1/events`: a listener's app sends events with its access token. `POST /v1/events/server`: another worker
- * (the ads worker's tracking beacons) sends events on a listener's behalf with the edge's service token; the account is
- * then taken from the playback session each event names. Both answer per event (accepted, duplicate, rejected with
- * the reason); if the queue refused some, the answer is a retryable 503 that still says which were accepted.
+ * `POST /v1/events`: a listener's app sends events with its access token. `POST /v1/internal/events/server`: another
+ * worker (the ads worker's tracking beacons) sends events on a listener's behalf with the edge's service token; the
+ * account is then taken from the playback session each event names. Both answer per event (accepted, duplicate,
+ * rejected with the reason); if the queue refused some, the answer is a retryable 503 that still says which were
+ * accepted.
  */
 import { edgeAuth, redisFor } from "@cadence/shared/edge";
 import { Problem, problems } from "@cadence/shared/problem";
+import { requestGeo } from "@cadence/shared/trust/geo";
+import { requireServiceToken } from "@cadence/shared/trust/service-call";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyFormat, readLimitedBody, splitEvents } from "./body";
@@ -13,13 +16,17 @@ import type { AppEnv } from "./context";
 import { intake, type RequestOrigin, type Sender } from "./intake";
 import { feedSteering, qoeSamplesOf } from "./qoe";
 
+/** Intake for other workers (internal: service token only). */
+export const SERVER_EVENTS_PATH = "/v1/internal/events/server";
+
+/** Where the request came from (request.cf); what Cloudflare does not know is null, never a made-up value. */
 function requestOrigin(request: Request): RequestOrigin {
-  const cf = request.cf as IncomingRequestCfProperties | undefined;
+  const geo = requestGeo(request);
   return {
-    country: typeof cf?.country === "string" ? cf.country : null,
-    continent: typeof cf?.continent === "string" ? cf.continent : null,
-    colo: typeof cf?.colo === "string" ? cf.colo : null,
-    asn: typeof cf?.asn === "number" ? cf.asn : null,
+    country: geo.country !== "XX" ? geo.country : null,
+    continent: geo.continent !== "XX" ? geo.continent : null,
+    colo: geo.colo ?? null,
+    asn: geo.asn ?? null,
   };
 }
 
@@ -51,7 +58,6 @@ async function handle<E extends AppEnv>(c: Context<E>, sender: Sender): Promise<
   c.header("cache-control", "no-store");
   if (outcome.retry > 0) {
     throw new Problem(
-      503,
       "events-queue-unavailable",
       `The queue refused ${outcome.retry} of the events (status "retry"); send those again shortly. The others were answered as listed.`,
       { headers: { "retry-after": "2" }, extensions: summary },
@@ -69,22 +75,10 @@ export function intakeRoutes(): Hono<AppEnv> {
     return handle(c, { source: "client", claims });
   });
 
-  app.post("/v1/events/server", async (c) => {
-    if (!(await sameSecret(c.req.header("x-service-token"), c.env.SERVICE_TOKEN))) {
-      throw new Problem(401, "service-token-invalid", "Server-sent events need the edge's service token.");
-    }
+  app.post(SERVER_EVENTS_PATH, (c) => {
+    requireServiceToken(c.req.raw.headers, c.env.SERVICE_TOKEN);
     return handle(c, { source: "server" });
   });
 
   return app;
-}
-
-async function sameSecret(given: string | undefined, expected: string): Promise<boolean> {
-  if (!given || !expected) return false;
-  const enc = new TextEncoder();
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest("SHA-256", enc.encode(given)),
-    crypto.subtle.digest("SHA-256", enc.encode(expected)),
-  ]);
-  return crypto.subtle.timingSafeEqual(a, b);
 }

@@ -97,7 +97,7 @@ export async function intake(
   } catch (err) {
     deps.log.error("event dedupe state unreachable", { err });
     throw problems.unavailable(
-      "events-state-unavailable",
+      "edge-state-unavailable",
       "Event dedupe state (Redis) is unreachable, so nothing was accepted; retry shortly.",
     );
   }

@@ -1,7 +1,7 @@
 /**
  * The dead-letter path: when the origin keeps failing, the consumer retries with backoff up to the queue's limit, the
  * message goes to the dead-letter queue, whose consumer parks it whole at the origin; ops list it and replay it, and
- * it lands once.
+ * it lands once. Who may call the ops endpoints: dead-letters.security.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import { backoffSeconds } from "../src/consumer";
@@ -26,7 +26,7 @@ interface DeadLetterRow {
 }
 
 async function pendingDeadLetters(): Promise<DeadLetterRow[]> {
-  const res = await opsFetch("/v1/events/dead-letters?status=pending");
+  const res = await opsFetch("/v1/ops/events/dead-letters?status=pending");
   expect(res.status).toBe(200);
   return ((await res.json()) as { dead_letters: DeadLetterRow[] }).dead_letters;
 }
@@ -62,7 +62,7 @@ describe("dead-letter queue", () => {
       expect(stats.in_flight).toBeGreaterThanOrEqual(10);
 
       await landingFault("none");
-      const replay = await opsFetch("/v1/events/dead-letters/replay", {
+      const replay = await opsFetch("/v1/ops/events/dead-letters/replay", {
         method: "POST",
         body: JSON.stringify({ batch_ids: [mine.batch_id] }),
       });
@@ -74,7 +74,7 @@ describe("dead-letter queue", () => {
         async () => ((await pendingDeadLetters()).some((d) => d.batch_id === mine.batch_id) ? undefined : true),
         "the batch to leave the pending dead letters",
       );
-      const replayed = (await (await opsFetch("/v1/events/dead-letters?status=replayed")).json()) as {
+      const replayed = (await (await opsFetch("/v1/ops/events/dead-letters?status=replayed")).json()) as {
         dead_letters: DeadLetterRow[];
       };
       expect(replayed.dead_letters.find((d) => d.batch_id === mine.batch_id)?.replayed_at).toEqual(expect.any(String));
@@ -82,10 +82,4 @@ describe("dead-letter queue", () => {
       await landingFault("none");
     }
   }, 90_000);
-
-  it("keeps the dead-letter endpoints to ops", async () => {
-    const res = await opsFetch("/v1/events/dead-letters", {}, "premium@demo.test");
-    expect(res.status).toBe(403);
-    expect(await res.json()).toMatchObject({ code: "insufficient-scope" });
-  });
 });

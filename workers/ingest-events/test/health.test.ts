@@ -12,10 +12,4 @@ describe("ingest-events worker health", () => {
       checks: { redis: { ok: true } },
     });
   });
-
-  it("answers unknown routes with a problem+json 404", async () => {
-    const res = await exports.default.fetch("http://ingest-events.test/no-such-route");
-    expect(res.status).toBe(404);
-    expect(res.headers.get("content-type")).toBe("application/problem+json");
-  });
 });

@@ -7,6 +7,7 @@ import { EVENTS_CONSUMER_CRASH_KEY } from "@cadence/shared/events/keys";
 import { EVENTS_SIGNATURE_HEADER, signEventsRequest } from "@cadence/shared/events/signature";
 import type { PlaybackSession } from "@cadence/shared/playback/session";
 import { Redis } from "@upstash/redis/cloudflare";
+import { expect } from "vitest";
 
 export const redis = new Redis({
   url: env.UPSTASH_REDIS_REST_URL,
@@ -126,7 +127,7 @@ export interface IntakeAnswer {
 
 /** The origin's counts, as the api worker reads them. */
 export async function originStats(query = ""): Promise<EventsStats> {
-  const res = await fetch(`${env.ORIGIN_URL}/internal/events/stats${query}`, {
+  const res = await fetch(`${env.ORIGIN_URL}/v1/internal/events/stats${query}`, {
     headers: { "x-service-token": env.SERVICE_TOKEN },
   });
   if (!res.ok) throw new Error(`stats: ${res.status} ${await res.text()}`);
@@ -186,7 +187,7 @@ export async function lookup(eventIds: string[]): Promise<Lookup> {
   for (let i = 0; i < eventIds.length; i += 5000) {
     const part = await signedOrigin<Lookup>(
       "POST",
-      "/internal/events/lookup",
+      "/v1/internal/events/lookup",
       JSON.stringify({ event_ids: eventIds.slice(i, i + 5000) }),
     );
     out.stored.push(...part.stored);
@@ -197,7 +198,7 @@ export async function lookup(eventIds: string[]): Promise<Lookup> {
 
 /** Arms the origin's landing fault knob: the next `calls` landings fail as `mode` says. */
 export async function landingFault(mode: "down" | "error" | "none", calls = 0): Promise<void> {
-  const res = await fetch(`${env.ORIGIN_URL}/internal/events/faults`, {
+  const res = await fetch(`${env.ORIGIN_URL}/v1/internal/events/faults`, {
     method: "PUT",
     headers: { "content-type": "application/json", "x-service-token": env.SERVICE_TOKEN },
     body: JSON.stringify({ mode, calls }),
@@ -240,7 +241,7 @@ export async function landed(eventIds: string[], expectStored: number, expectFai
 }
 
 export async function landingFaultState(): Promise<{ mode: string; remaining: number }> {
-  const res = await fetch(`${env.ORIGIN_URL}/internal/events/faults`, {
+  const res = await fetch(`${env.ORIGIN_URL}/v1/internal/events/faults`, {
     headers: { "x-service-token": env.SERVICE_TOKEN },
   });
   return (await res.json()) as { mode: string; remaining: number };
@@ -253,4 +254,13 @@ export async function opsFetch(path: string, init: RequestInit = {}, email = "op
     ...init,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers },
   });
+}
+
+/** Asserts a problem+json answer with this status and code; returns its body. */
+export async function expectProblem(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("content-type")).toContain("application/problem+json");
+  const body = (await res.json()) as Record<string, unknown>;
+  expect(body).toMatchObject({ status, code });
+  return body as Record<string, unknown> & { detail: string };
 }

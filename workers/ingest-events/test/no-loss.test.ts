@@ -183,7 +183,7 @@ describe("no-loss proof", () => {
     };
     const afterFaults = await eventually(settled, "every accepted event landed or dead-lettered", 150_000);
     if (afterFaults.dead_lettered.batches > before.dead_lettered.batches) {
-      const replay = await opsFetch("/v1/events/dead-letters/replay", {
+      const replay = await opsFetch("/v1/ops/events/dead-letters/replay", {
         method: "POST",
         body: JSON.stringify({ limit: 500 }),
       });

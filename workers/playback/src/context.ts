@@ -7,7 +7,7 @@ import type { EdgeBaseEnv } from "@cadence/shared/edge";
 import type { WorkerAppEnv } from "@cadence/shared/worker-app";
 
 export interface Env extends EdgeBaseEnv {
-  /** Secret: presented to the origin as `x-service-token` (media pulls of the Cloudflare pathway). */
+  /** Secret: the service token `serviceFetch` presents to the origin (media pulls) and the ads worker (breaks). */
   SERVICE_TOKEN: string;
   /** Secret: HMAC key of playback tokens (media playlist URLs). */
   PLAYBACK_TOKEN_SECRET: string;

@@ -1,13 +1,13 @@
 /**
  * Splicing an ad break into a media playlist: ads first, each behind a discontinuity with its own init segment, the
  * track after its own discontinuity and init, and a real HLS parser reading it the same way; quartile beacons mapped
- * onto the ad's segments. (The whole path with the real ads worker and hls.js is in local/src/e2e/ads.e2e.test.ts.)
+ * onto the ad's segments. (The whole path with the real ads worker and hls.js is in e2e/ads.e2e.test.ts.)
  */
 import { Parser } from "m3u8-parser";
 import { describe, expect, it } from "vitest";
 import type { AdBreakPlan } from "../src/ads/break-plan";
 import { beaconsAtEnd, beaconsForSegment, splicePlaylist } from "../src/ads/splice";
-import { renderMedia } from "../src/play/playlist";
+import { renderMedia } from "../src/core/playlist";
 
 const ad = (id: string): AdBreakPlan["ads"][number] => ({
   adServingId: id,

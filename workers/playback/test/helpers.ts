@@ -1,4 +1,7 @@
-/** What the playback tests share: listener tokens, published fixture tracks, play requests and an HLS parser. */
+/**
+ * What the playback tests share: listener tokens, published fixture tracks, play requests, playback tokens in
+ * playlist URLs, and an HLS parser.
+ */
 
 import { env, exports } from "cloudflare:workers";
 import type { Tier } from "@cadence/shared/auth/claims";
@@ -126,3 +129,11 @@ export async function problemOf(
 export async function textOf(res: Response): Promise<string> {
   return new TextDecoder().decode(await res.arrayBuffer());
 }
+
+/** The playback token a media playlist or steering URI carries. */
+export const tokenOf = (uri: string) => uri.slice(uri.indexOf("?pt=") + 4);
+
+/** The same URI with another playback token. */
+export const withToken = (uri: string, token: string) => `${uri.slice(0, uri.indexOf("?pt=") + 4)}${token}`;
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -8,6 +8,7 @@ import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from "nod
 import { readdir } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { Unzip, UnzipInflate } from "fflate";
+import type { DeliveryIssueCode } from "./issues";
 
 export interface ArchiveLimits {
   maxExpandedBytes: number;
@@ -16,7 +17,7 @@ export interface ArchiveLimits {
 
 export class ArchiveRejected extends Error {
   constructor(
-    readonly code: string,
+    readonly code: Extract<DeliveryIssueCode, `archive-${string}`>,
     message: string,
   ) {
     super(message);

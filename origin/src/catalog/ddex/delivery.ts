@@ -11,7 +11,9 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { type ErnMessage, type Issue, nodeHashAlgorithm, readErn } from "./ern";
+import { type ErnMessage, readErn } from "./ern";
+import { nodeHashAlgorithm } from "./ern-recording";
+import type { DeliveryIssueCode, Issue } from "./issues";
 import { parseXml, XmlRejected } from "./xml";
 
 export interface DeliveryFile {
@@ -54,7 +56,7 @@ export async function inspectDelivery(folder: string): Promise<InspectedDelivery
   const messageFile = join(root, xmls[0]!);
   const size = (await stat(messageFile)).size;
   if (size > MAX_MESSAGE_BYTES) {
-    const issue = {
+    const issue: Issue = {
       path: xmls[0]!,
       code: "xml-too-large",
       message: `The message is larger than ${MAX_MESSAGE_BYTES} bytes.`,
@@ -112,7 +114,7 @@ async function checkFiles(root: string, message: ErnMessage, out: Map<string, De
   return { issues, warnings };
 }
 
-type Located = { ok: true; absPath: string } | { ok: false; code: string; message: string };
+type Located = { ok: true; absPath: string } | { ok: false; code: DeliveryIssueCode; message: string };
 
 /** Resolves a File/URI inside the delivery folder, refusing anything that would leave it. */
 export async function locate(root: string, uri: string): Promise<Located> {

@@ -7,6 +7,7 @@
  * validation error can say where it is.
  */
 import { SaxesParser } from "saxes";
+import type { DeliveryIssueCode } from "./issues";
 
 export interface XmlElement {
   /** Local name (namespace prefix removed). */
@@ -31,7 +32,7 @@ export const DEFAULT_XML_LIMITS: XmlLimits = { maxBytes: 64 * 1024 * 1024, maxDe
 
 export class XmlRejected extends Error {
   constructor(
-    readonly code: "xml-dtd-refused" | "xml-too-large" | "xml-too-deep" | "xml-too-many-elements" | "xml-malformed",
+    readonly code: Extract<DeliveryIssueCode, `xml-${string}`>,
     message: string,
     readonly line?: number,
   ) {

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { run } from "../transcode/ladder";
+import { run } from "../../transcode/ffmpeg";
 
 export interface DealSpec {
   territories?: string[];

@@ -4,8 +4,9 @@
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { catalogReleases, catalogTracks } from "../schema";
-import { indexMany, normalize } from "../search";
+import { catalogReleases, catalogTracks } from "../../db/schema";
+import { indexMany } from "../search-index";
+import { normalize } from "../search-terms";
 
 export interface MetadataTrack {
   title: string;

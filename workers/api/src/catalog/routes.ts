@@ -14,15 +14,19 @@ import { isPlayable } from "@cadence/shared/catalog/availability";
 import { type Availability, CATALOG_GENERATION_KEY } from "@cadence/shared/catalog/edge-track";
 import { edgeAuth, redisFor } from "@cadence/shared/edge";
 import { problems } from "@cadence/shared/problem";
+import { serviceFetch, stripServiceToken } from "@cadence/shared/trust/service-call";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
+import { apiSettings } from "../settings";
 
 const CACHE_HOST = "https://catalog-cache.cadence.internal";
 /** How long the colo keeps an answer (within one catalog generation), and how long a client may. */
 const EDGE_TTL_SECONDS = 300;
 const CLIENT_TTL_SECONDS = 30;
 const GENERATION_TTL_MS = 5_000;
+/** A delivery is transcoded (the whole ladder, by ffmpeg) before the origin answers with its report. */
+const INGEST_TIMEOUT_MS = 300_000;
 
 let generation: { value: string; until: number } | undefined;
 
@@ -50,8 +54,9 @@ async function cachedFromOrigin(c: Context<AppEnv>): Promise<{ response: Respons
   if (hit) return { response: hit, hit: true };
   let origin: Response;
   try {
-    origin = await fetch(`${c.env.ORIGIN_URL.replace(/\/$/, "")}${url.pathname}${query ? `?${query}` : ""}`, {
-      headers: { "x-service-token": c.env.SERVICE_TOKEN, "x-request-id": c.var.requestId, accept: "application/json" },
+    origin = await serviceFetch(apiSettings(c.env).origin, `${url.pathname}${query ? `?${query}` : ""}`, {
+      headers: { accept: "application/json" },
+      requestId: c.var.requestId,
     });
   } catch (err) {
     c.var.log.error("origin unreachable", { err });
@@ -67,7 +72,7 @@ async function cachedFromOrigin(c: Context<AppEnv>): Promise<{ response: Respons
 }
 
 function toClient(response: Response, hit: boolean, body?: unknown): Response {
-  const headers = new Headers(response.headers);
+  const headers = stripServiceToken(new Headers(response.headers));
   if (response.ok) headers.set("cache-control", `private, max-age=${CLIENT_TTL_SECONDS}`);
   headers.set("x-cache", hit ? "HIT" : "MISS");
   if (body !== undefined) return new Response(JSON.stringify(body), { status: response.status, headers });
@@ -103,19 +108,17 @@ export function catalogRoutes(): Hono<AppEnv> {
   app.post("/v1/ops/catalog/deliveries", edgeAuth({ scopes: ["ops"] }), async (c) => {
     const body = c.req.raw.body;
     if (!body) throw problems.badRequest("Upload the delivery folder as a zip in the request body.");
-    const headers = new Headers({
-      "x-service-token": c.env.SERVICE_TOKEN,
-      "x-request-id": c.var.requestId,
-      "content-type": c.req.header("content-type") ?? "application/octet-stream",
-    });
+    const headers = new Headers({ "content-type": c.req.header("content-type") ?? "application/octet-stream" });
     const length = c.req.header("content-length");
     if (length) headers.set("content-length", length);
     let response: Response;
     try {
-      response = await fetch(`${c.env.ORIGIN_URL.replace(/\/$/, "")}/v1/ops/catalog/deliveries`, {
+      response = await serviceFetch(apiSettings(c.env).origin, "/v1/ops/catalog/deliveries", {
         method: "POST",
         headers,
         body,
+        requestId: c.var.requestId,
+        timeoutMs: INGEST_TIMEOUT_MS,
       });
     } catch (err) {
       c.var.log.error("origin unreachable", { err });
@@ -123,7 +126,9 @@ export function catalogRoutes(): Hono<AppEnv> {
     }
     // This colo sees its own ingest at once; others within the generation's few seconds.
     if (response.status === 201) generation = undefined;
-    return new Response(response.body, response);
+    const out = new Response(response.body, response);
+    stripServiceToken(out.headers);
+    return out;
   });
   return app;
 }

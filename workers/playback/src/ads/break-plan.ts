@@ -9,8 +9,10 @@ import { adLastBreakKey, adSessionBreakKey } from "@cadence/shared/ads/keys";
 import { deviceTypeFromUserAgent } from "@cadence/shared/ads/targeting";
 import type { RenderedAd } from "@cadence/shared/ads/vast";
 import type { PlaybackSession } from "@cadence/shared/playback/session";
+import { serviceFetch } from "@cadence/shared/trust/service-call";
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Env } from "../context";
+import { type AdBreakSettings, playbackConfig } from "../core/config";
 
 /** What a session's playlists splice; `ads` is empty when no break is due or nothing filled. */
 export interface AdBreakPlan {
@@ -20,38 +22,30 @@ export interface AdBreakPlan {
   >;
 }
 
-const ADS_BREAK_URL = "https://ads.internal/internal/ads/break";
+/** The ads worker behind the `ADS` service binding (the host is a placeholder: the binding routes the request). */
+const ADS_WORKER = "https://ads.internal";
+/** The ads worker's internal route for a break (service token; workers/ads/src/break-routes.ts). */
+const ADS_BREAK_PATH = "/v1/internal/ads/break";
 const PENDING = "pending";
-
-export interface BreakSettings {
-  intervalMs: number;
-  maxDurationMs: number;
-  maxAds: number;
-}
-
-export function breakSettings(env: Env): BreakSettings {
-  const num = (v: string | undefined, d: number) => (Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : d);
-  return {
-    intervalMs: num(env.AD_BREAK_INTERVAL_MINUTES, 15) * 60_000,
-    maxDurationMs: num(env.AD_BREAK_MAX_SECONDS, 30) * 1000,
-    maxAds: Math.floor(num(env.AD_BREAK_MAX_ADS, 2)),
-  };
-}
 
 export interface ListenerRequest {
   timeZone?: string;
   userAgent?: string;
+  /** The playlist request's id, passed on so both workers' logs line up. */
+  requestId?: string;
 }
 
 async function requestBreak(
   env: Env,
   session: PlaybackSession,
   request: ListenerRequest,
-  settings: BreakSettings,
+  settings: AdBreakSettings,
 ): Promise<AdBreakPlan["ads"]> {
-  const res = await env.ADS.fetch(ADS_BREAK_URL, {
+  const res = await serviceFetch({ baseUrl: ADS_WORKER, token: env.SERVICE_TOKEN }, ADS_BREAK_PATH, {
+    via: (req) => env.ADS.fetch(req),
+    requestId: request.requestId,
     method: "POST",
-    headers: { "content-type": "application/json", "x-service-token": env.SERVICE_TOKEN },
+    headers: { "content-type": "application/json" },
     body: JSON.stringify({
       listener: {
         sub: session.sub,
@@ -99,7 +93,7 @@ export async function adBreakFor(
       continue;
     }
     if ((await redis.set(key, PENDING, { nx: true, ex: 10 })) === null) continue;
-    const settings = breakSettings(env);
+    const settings = playbackConfig(env).adBreak;
     const last = Number((await redis.get<number>(adLastBreakKey(session.sub))) ?? 0);
     let ads: AdBreakPlan["ads"] = [];
     if (now - last >= settings.intervalMs) {

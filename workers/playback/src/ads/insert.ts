@@ -5,10 +5,11 @@
  */
 import { adSessionBreakKey } from "@cadence/shared/ads/keys";
 import type { PlaybackSession } from "@cadence/shared/playback/session";
+import { requestGeo } from "@cadence/shared/trust/geo";
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
-import type { MediaPlaylist } from "../play/playlist";
+import type { MediaPlaylist } from "../core/playlist";
 import { adBreakFor } from "./break-plan";
 import { splicePlaylist } from "./splice";
 
@@ -24,14 +25,12 @@ export async function withAdBreak(
   const { session, rendition, pathway, playlist, now } = target;
   if (session.tier !== "free") return playlist;
   try {
-    const cf = c.req.raw.cf as IncomingRequestCfProperties | undefined;
-    const plan = await adBreakFor(
-      c.env,
-      redis,
-      session,
-      { timeZone: typeof cf?.timezone === "string" ? cf.timezone : undefined, userAgent: c.req.header("user-agent") },
-      now,
-    );
+    const listener = {
+      timeZone: requestGeo(c.req.raw).timeZone,
+      userAgent: c.req.header("user-agent"),
+      requestId: c.var.requestId,
+    };
+    const plan = await adBreakFor(c.env, redis, session, listener, now);
     if (!plan || plan.ads.length === 0 || !playlist.segments[0]) return playlist;
     const ttl = Math.max(60, Math.ceil((session.expiresAt - now) / 1000));
     await redis.set(afterTargetKey(session.id, rendition, pathway), playlist.segments[0].uri, { ex: ttl });

@@ -18,7 +18,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { AppEnv } from "../context";
-import { verifyPlaybackToken } from "../play/playback-token";
+import { PLAYBACK_TOKEN_PROBLEM, verifyPlaybackToken } from "../core/playback-token";
 import type { AdBreakPlan } from "./break-plan";
 import { afterTargetKey } from "./insert";
 import { beaconsAtEnd, beaconsForSegment, fileOf } from "./splice";
@@ -31,16 +31,17 @@ async function sessionPlan(c: Context<AppEnv>): Promise<AdBreakPlan> {
     Math.floor(Date.now() / 1000),
   );
   if (!check.ok) {
-    if (check.reason === "expired")
-      throw new Problem(410, "playback-token-expired", "This playback session has expired.");
-    throw new Problem(
-      check.reason === "missing" ? 401 : 403,
-      `playback-token-${check.reason}`,
-      "Ad segments need the session's playback token.",
-    );
+    const detail =
+      check.reason === "expired"
+        ? "This playback session has expired."
+        : "Ad segments need the session's playback token.";
+    throw new Problem(PLAYBACK_TOKEN_PROBLEM[check.reason], detail);
   }
-  if (check.claims.sid !== sessionId)
-    throw new Problem(403, "token-wrong-session", "This playback token is for another session.");
+  if (check.claims.sid !== sessionId) {
+    throw new Problem("token-wrong-session", "This playback token is for another session.", {
+      extensions: { mismatch: "session" },
+    });
+  }
   const plan = await redisFor(c.env)
     .get<AdBreakPlan>(adSessionBreakKey(sessionId))
     .catch(() => null);

@@ -4,7 +4,7 @@
  * which serves them and fires their beacons server-side as the player fetches them; the track's first segment points
  * here too (`.../ads/after/...`), so reaching the music fires the last ad's `complete`, then redirects to the CDN.
  */
-import type { MediaPlaylist } from "../play/playlist";
+import type { MediaPlaylist } from "../core/playlist";
 import type { AdBreakPlan } from "./break-plan";
 
 export const fileOf = (uri: string) => uri.slice(uri.lastIndexOf("/") + 1);

@@ -3,15 +3,17 @@
  * origin's media store through the Cache API, so each colo pulls a segment from the origin once.
  *
  * The token (signing/cloudflare.ts) covers one rendition folder of one session; the session must still be live (one
- * Redis read per segment), so a session ended by a newer one loses this pathway at once (410), unlike third-party
- * CDNs, which only know the token's expiry.
+ * Redis read per segment), so a session ended by a newer one loses this pathway at once (410 `session-ended`), unlike
+ * third-party CDNs, which only know the token's expiry. Media is pulled from the origin with the service token
+ * (`serviceFetch`).
  */
 import { redisFor } from "@cadence/shared/edge";
 import { Problem, problems } from "@cadence/shared/problem";
+import { serviceFetch } from "@cadence/shared/trust/service-call";
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
-import { fromEdgeState } from "../play/edge-state";
-import { readSession } from "../play/session-store";
+import { fromEdgeState } from "../core/edge-state";
+import { readSession } from "../core/session-store";
 import { verifyCloudflareToken } from "../signing/cloudflare";
 import { CLOUDFLARE_PATHWAY_PREFIX } from "../signing/segment-urls";
 import { byteRange } from "./byte-range";
@@ -39,12 +41,12 @@ export async function cloudflareSegment(c: Context<AppEnv>): Promise<Response> {
     Math.floor(now / 1000),
   );
   if (!token.ok) {
-    if (token.reason === "expired") throw new Problem(410, "segment-token-expired", "This segment URL has expired.");
-    throw new Problem(403, "segment-token-invalid", "This segment URL's token is missing or does not verify.");
+    if (token.reason === "expired") throw new Problem("segment-token-expired", "This segment URL has expired.");
+    throw new Problem("segment-token-invalid", "This segment URL's token is missing or does not verify.");
   }
   const session = await fromEdgeState(readSession(redisFor(c.env), token.sessionId));
   if (!session || session.endedAt !== undefined || session.expiresAt <= now) {
-    throw new Problem(410, "session-ended", "The playback session of this URL has ended.");
+    throw new Problem("session-ended", "The playback session of this URL has ended.");
   }
 
   const cache = caches.default;
@@ -52,11 +54,11 @@ export async function cloudflareSegment(c: Context<AppEnv>): Promise<Response> {
   let cached = await cache.match(cacheKey);
   const hit = cached !== undefined;
   if (!cached) {
-    const origin = await fetch(`${c.env.ORIGIN_URL}/media/${path}`, {
-      headers: { "x-service-token": c.env.SERVICE_TOKEN },
+    const origin = await serviceFetch({ baseUrl: c.env.ORIGIN_URL, token: c.env.SERVICE_TOKEN }, `/media/${path}`, {
+      requestId: c.var.requestId,
     });
     if (origin.status === 404) throw problems.notFound("No such segment.");
-    if (!origin.ok) throw new Problem(502, "origin-failed", `The media store answered ${origin.status}.`);
+    if (!origin.ok) throw new Problem("origin-failed", `The media store answered ${origin.status}.`);
     const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
     cached = new Response(await origin.arrayBuffer(), {
       headers: {

@@ -1,21 +1,21 @@
 /**
  * Turns the catalog's availability verdict (shared/src/catalog/availability.ts) into the problem the listener sees:
- * 451 for territory and for a release window not open yet (licensing restrictions; the body says which, and from
- * when), 403 for a tier the deal does not license, 410 for a takedown or a licence that has ended.
+ * 451 `not-available-in-territory` and 451 `not-yet-released` (licensing restrictions; the body says which, and from
+ * when), 403 `not-available-on-tier` for a tier the deal does not license, 410 `taken-down` for a takedown or a
+ * licence that has ended. The verdict's own reason travels along as `reason`.
  */
-import type { Playability } from "@cadence/shared/catalog/availability";
-import { Problem } from "@cadence/shared/problem";
+import type { NotPlayableReason, Playability } from "@cadence/shared/catalog/availability";
+import { Problem, type ProblemCode } from "@cadence/shared/problem";
 
-const STATUS = { territory: 451, "not-yet-released": 451, "tier-not-licensed": 403, "taken-down": 410 } as const;
 const CODE = {
   territory: "not-available-in-territory",
   "not-yet-released": "not-yet-released",
-  "tier-not-licensed": "tier-not-licensed",
+  "tier-not-licensed": "not-available-on-tier",
   "taken-down": "taken-down",
-} as const;
+} as const satisfies Record<NotPlayableReason, ProblemCode>;
 
 export function unplayableProblem(verdict: Playability & { ok: false }, ctx: { country: string; tier: string }) {
-  return new Problem(STATUS[verdict.reason], CODE[verdict.reason], verdict.detail, {
+  return new Problem(CODE[verdict.reason], verdict.detail, {
     extensions: {
       reason: verdict.reason,
       country: ctx.country,

@@ -14,17 +14,17 @@ import { type CdnId, isCdnId } from "@cadence/shared/cdn/cdn-id";
 import { redisFor } from "@cadence/shared/edge";
 import type { PlaybackSession } from "@cadence/shared/playback/session";
 import { Problem, problems } from "@cadence/shared/problem";
+import { requestGeo } from "@cadence/shared/trust/geo";
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
+import { playbackConfig } from "../core/config";
+import { fromEdgeState } from "../core/edge-state";
+import { signPlaybackToken } from "../core/playback-token";
+import { HLS_CONTENT_TYPE, renderMultivariant, type Variant } from "../core/playlist";
+import { mintSession, newSessionId } from "../core/session-store";
 import { unplayableProblem } from "./availability-problem";
-import { playbackConfig } from "./config";
-import { fromEdgeState } from "./edge-state";
-import { requestGeo } from "./geo";
 import { allowedRenditions, networkHints, parseDeviceCodecs, startRendition } from "./ladder";
 import { rankPathways } from "./pathways";
-import { signPlaybackToken } from "./playback-token";
-import { HLS_CONTENT_TYPE, renderMultivariant, type Variant } from "./playlist";
-import { mintSession, newSessionId } from "./session-store";
 import { readTrack } from "./track-store";
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -41,18 +41,18 @@ export async function masterPlaylist(c: Context<AppEnv>): Promise<Response> {
   }
   const codecs = parseDeviceCodecs(c.req.query("codecs"));
   if (typeof codecs === "string") throw problems.badRequest(codecs);
-  const geo = requestGeo(c.req.raw, config.devOverrides);
+  const geo = requestGeo(c.req.raw, { devOverrides: config.devOverrides });
   const redis = redisFor(c.env);
 
   const track = await fromEdgeState(readTrack(redis, trackId));
-  if (!track) throw problems.notFound(`No track ${trackId}.`);
+  if (!track) throw new Problem("unknown-track", `No track ${trackId} is published.`);
   const verdict = isPlayable(track, geo.country, claims.tier, now);
   if (!verdict.ok) throw unplayableProblem(verdict, { country: geo.country, tier: claims.tier });
 
   const allowed = allowedRenditions(track.renditions, claims.tier, codecs);
   const start = startRendition(allowed, networkHints(c.req.raw.headers, geo.tcpRttMs));
   if (!start) {
-    throw new Problem(406, "no-playable-rendition", "No rendition of this track suits both your tier and the codecs.", {
+    throw new Problem("no-playable-rendition", "No rendition of this track suits both your tier and the codecs.", {
       title: "Not Acceptable",
       extensions: { codecs: codecs ?? null, tier: claims.tier },
     });

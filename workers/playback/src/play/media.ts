@@ -3,7 +3,8 @@
  * pathway, its segment URLs signed for that CDN.
  *
  * The playback token must verify and match the session it is presented for (listener, track, device, session id),
- * so a token of one track or device opens nothing else; an ended or expired session answers 410.
+ * so a token of one track or device opens nothing else (403 `token-wrong-session`, with `mismatch` naming what
+ * differs); an ended or expired session answers 410 `session-ended`.
  */
 import { isPlayable } from "@cadence/shared/catalog/availability";
 import { RENDITION_IDS, type RenditionId } from "@cadence/shared/catalog/edge-track";
@@ -13,13 +14,13 @@ import { Problem, problems } from "@cadence/shared/problem";
 import type { Context } from "hono";
 import { withAdBreak } from "../ads/insert";
 import type { AppEnv } from "../context";
+import { playbackConfig } from "../core/config";
+import { fromEdgeState } from "../core/edge-state";
+import { PLAYBACK_TOKEN_PROBLEM, type TokenBinding, tokenMismatch, verifyPlaybackToken } from "../core/playback-token";
+import { HLS_CONTENT_TYPE, type MediaPlaylist, renderMedia } from "../core/playlist";
+import { readSession } from "../core/session-store";
 import { segmentUrlSigner } from "../signing/segment-urls";
 import { unplayableProblem } from "./availability-problem";
-import { playbackConfig } from "./config";
-import { fromEdgeState } from "./edge-state";
-import { verifyPlaybackToken } from "./playback-token";
-import { HLS_CONTENT_TYPE, type MediaPlaylist, renderMedia } from "./playlist";
-import { readSession } from "./session-store";
 import { readTrack } from "./track-store";
 
 export async function mediaPlaylist(c: Context<AppEnv>): Promise<Response> {
@@ -35,35 +36,25 @@ export async function mediaPlaylist(c: Context<AppEnv>): Promise<Response> {
   if (!isCdnId(pathway)) throw problems.notFound(`No pathway ${pathway}.`);
 
   const check = await verifyPlaybackToken(c.env.PLAYBACK_TOKEN_SECRET, c.req.query("pt"), nowSeconds);
-  if (!check.ok) {
-    if (check.reason === "missing") {
-      throw new Problem(401, "playback-token-missing", "Media playlists need the `pt` token of the master playlist.");
-    }
-    if (check.reason === "expired") {
-      throw new Problem(410, "playback-token-expired", "This playback session has expired; request a new master.");
-    }
-    throw new Problem(403, "playback-token-invalid", "The playback token does not verify.");
-  }
+  if (!check.ok) throw new Problem(PLAYBACK_TOKEN_PROBLEM[check.reason], TOKEN_REFUSED[check.reason]);
   const claims = check.claims;
   const redis = redisFor(c.env);
   const [session, track] = await fromEdgeState(
     Promise.all([readSession(redis, sessionId), readTrack(redis, claims.trk)]),
   );
-  if (!session) throw new Problem(410, "session-expired", "This playback session has expired; request a new master.");
-  if (claims.sub !== session.sub) throw mismatch("token-wrong-listener", "another listener");
-  if (claims.trk !== session.trackId) throw mismatch("token-wrong-track", "another track");
-  if (claims.dev !== session.deviceId) throw mismatch("token-wrong-device", "another device");
-  if (claims.sid !== session.id) throw mismatch("token-wrong-session", "another session");
+  if (!session) throw new Problem("session-ended", "This playback session has expired; request a new master.");
+  const mismatch = tokenMismatch(claims, session);
+  if (mismatch) throw wrongSession(mismatch);
   if (session.endedAt !== undefined) {
-    throw new Problem(410, "session-ended", "This session was ended by a newer one on your account.", {
+    throw new Problem("session-ended", "This session was ended by a newer one on your account.", {
       extensions: { ended_reason: session.endedReason ?? null },
     });
   }
   if (!claims.rnd.includes(renditionId as RenditionId)) {
-    throw new Problem(403, "rendition-not-entitled", `This session may not play ${renditionId}.`);
+    throw new Problem("rendition-not-entitled", `This session may not play ${renditionId}.`);
   }
   if (!session.pathways.includes(pathway)) throw problems.notFound(`This session has no pathway ${pathway}.`);
-  if (!track) throw new Problem(410, "taken-down", "This track is no longer in the catalog.");
+  if (!track) throw new Problem("taken-down", "This track is no longer in the catalog.");
   const verdict = isPlayable(track, session.country, session.tier, now);
   if (!verdict.ok) throw unplayableProblem(verdict, { country: session.country, tier: session.tier });
   const rendition = track.renditions.find((r) => r.id === renditionId);
@@ -86,6 +77,17 @@ export async function mediaPlaylist(c: Context<AppEnv>): Promise<Response> {
   });
 }
 
-function mismatch(code: string, what: string): Problem {
-  return new Problem(403, code, `This playback token was issued for ${what}; it does not open this session.`);
+const TOKEN_REFUSED = {
+  missing: "Media playlists need the `pt` token of the master playlist.",
+  invalid: "The playback token does not verify.",
+  expired: "This playback session has expired; request a new master.",
+} as const;
+
+/** 403 `token-wrong-session`; `mismatch` says which binding differs (listener, track, device or session). */
+function wrongSession(mismatch: TokenBinding): Problem {
+  return new Problem(
+    "token-wrong-session",
+    `This playback token was issued for another ${mismatch}; it does not open this session.`,
+    { extensions: { mismatch } },
+  );
 }

@@ -1,15 +1,14 @@
 /**
  * Pathway ranking for a new playback session: the one place that decides which CDN a session starts on and in
- * which order the multivariant playlist lists them. Until multi-CDN steering lands this is the configured default
- * order (PATHWAY_ORDER); steering replaces the body of `rankPathways` and keeps its signature.
- * Now the multi-CDN steering engine ranks (workers/playback/src/steering/rank.ts).
+ * which order the multivariant playlist lists them. The multi-CDN steering engine ranks (`steering/rank.ts`, the same
+ * ranking the session's first steering manifest gives); PATHWAY_ORDER says which pathways this deployment has.
  */
 import type { Tier } from "@cadence/shared/auth/claims";
 import type { CdnId } from "@cadence/shared/cdn/cdn-id";
 import { redisFor } from "@cadence/shared/edge";
 import type { Env } from "../context";
+import { playbackConfig } from "../core/config";
 import { rankSession } from "../steering/rank";
-import { playbackConfig } from "./config";
 
 export interface PathwayRequest {
   sessionId: string;

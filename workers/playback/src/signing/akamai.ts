@@ -4,9 +4,11 @@
  * The token is `~`-joined fields: `ip` (when bound), `st`, `exp`, `acl`, then `hmac` = hex HMAC-SHA256 over the
  * preceding fields joined by `~`, keyed with the hex-decoded secret. An ACL ending in `*` (`/media/abc/aac-128/*`)
  * covers a whole rendition. No `url=`/`salt=` here: this is an ACL token without salt. It travels as
- * `?__token__=<token>`, concatenated as a string so the `~` delimiters survive.
+ * `?__token__=<token>`, concatenated as a string so the `~` delimiters survive. The MAC comes from the shared HMAC kit
+ * (`@cadence/shared/trust/hmac`), which caches the imported key per isolate.
  */
-import { fromHex, hex, utf8 } from "./encoding";
+import { fromHex, hex } from "@cadence/shared/trust/encoding";
+import { hmacSign } from "@cadence/shared/trust/hmac";
 
 export interface AkamaiToken {
   /** ACL path (may end in `*`); several may be joined with `!`. */
@@ -21,25 +23,18 @@ export interface AkamaiToken {
 
 export const AKAMAI_TOKEN_NAME = "__token__";
 
-const keys = new Map<string, Promise<CryptoKey>>();
-
-export function importAkamaiKey(hexKey: string): Promise<CryptoKey> {
-  let key = keys.get(hexKey);
-  if (!key) {
-    const raw = fromHex(hexKey);
-    if (!raw || raw.length === 0) throw new Error("AKAMAI_EDGEAUTH_KEY must be an even-length hex string.");
-    key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    keys.set(hexKey, key);
-  }
-  return key;
+/** The EdgeAuth key: AKAMAI_EDGEAUTH_KEY hex-decoded (the raw bytes are the HMAC key). */
+export function akamaiKey(hexKey: string): Uint8Array<ArrayBuffer> {
+  const raw = fromHex(hexKey);
+  if (!raw || raw.length === 0) throw new Error("AKAMAI_EDGEAUTH_KEY must be an even-length hex string.");
+  return raw;
 }
 
 /** The token value (what follows `__token__=`). */
-export async function akamaiToken(key: CryptoKey, token: AkamaiToken): Promise<string> {
+export async function akamaiToken(key: Uint8Array<ArrayBuffer>, token: AkamaiToken): Promise<string> {
   const fields: string[] = [];
   if (token.ip) fields.push(`ip=${token.ip}`);
   fields.push(`st=${token.startTime}`, `exp=${token.expiresAt}`, `acl=${token.acl}`);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8(fields.join("~"))));
-  fields.push(`hmac=${hex(mac)}`);
+  fields.push(`hmac=${hex(await hmacSign(key, fields.join("~")))}`);
   return fields.join("~");
 }

@@ -1,27 +1,17 @@
 /**
- * The token of our own pathway (segments served by this worker under `/v1/cdn/cloudflare/`): an HMAC-SHA256 over the
- * rendition folder, the expiry and the playback session, so one token covers one rendition of one session until it
- * expires, and ending the session ends it too (the segment route checks the session).
+ * The token of our own pathway (segments served by this worker under `/v1/cdn/cloudflare/`): an HMAC-SHA256 (the
+ * shared HMAC kit, `@cadence/shared/trust/hmac`) over the rendition folder, the expiry and the playback session, so
+ * one token covers one rendition of one session until it expires, and ending the session ends it too (the segment
+ * route checks the session).
  *
  * Query: `exp=<epoch s>&sid=<session>&sig=<base64url HMAC>`; the MAC input is `<folder>\n<exp>\n<sid>` where folder is
  * the URL path up to and including the last `/`.
  */
-import { base64url, fromBase64url, timingSafeEqual, utf8 } from "./encoding";
+import { base64url, fromBase64url } from "@cadence/shared/trust/encoding";
+import { hmacSign, hmacVerify } from "@cadence/shared/trust/hmac";
 
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function keyFor(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    keys.set(secret, key);
-  }
-  return key;
-}
-
-async function mac(secret: string, folder: string, expiresAt: number, sessionId: string): Promise<Uint8Array> {
-  const input = utf8(`${folder}\n${expiresAt}\n${sessionId}`);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", await keyFor(secret), input));
+function macInput(folder: string, expiresAt: number, sessionId: string): string {
+  return `${folder}\n${expiresAt}\n${sessionId}`;
 }
 
 /** The query string (without `?`) for every file in `folder` (a URL path ending in `/`). */
@@ -31,7 +21,8 @@ export async function cloudflareQuery(
   expiresAt: number,
   sessionId: string,
 ): Promise<string> {
-  return `exp=${expiresAt}&sid=${sessionId}&sig=${base64url(await mac(secret, folder, expiresAt, sessionId))}`;
+  const sig = base64url(await hmacSign(secret, macInput(folder, expiresAt, sessionId)));
+  return `exp=${expiresAt}&sid=${sessionId}&sig=${sig}`;
 }
 
 export type CloudflareTokenCheck =
@@ -49,7 +40,7 @@ export async function verifyCloudflareToken(
   const given = fromBase64url(sig);
   if (!/^\d{1,12}$/.test(exp) || !/^[A-Za-z0-9_-]{1,64}$/.test(sid) || !given) return { ok: false, reason: "invalid" };
   const expiresAt = Number(exp);
-  if (!timingSafeEqual(await mac(secret, folder, expiresAt, sid), given)) return { ok: false, reason: "invalid" };
+  if (!(await hmacVerify(secret, macInput(folder, expiresAt, sid), given))) return { ok: false, reason: "invalid" };
   if (expiresAt <= nowSeconds) return { ok: false, reason: "expired" };
   return { ok: true, sessionId: sid, expiresAt };
 }

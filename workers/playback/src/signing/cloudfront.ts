@@ -7,9 +7,8 @@
  * base64 (`+`->`-`, `=`->`_`, `/`->`~`). The query string is built by concatenation: a URL parser would turn `~` into
  * `%7E` and CloudFront would refuse the URL.
  */
-import { cloudfrontBase64, fromBase64Standard, utf8 } from "./encoding";
-
-export type CloudFrontHash = "SHA1" | "SHA256";
+import { cloudfrontBase64, fromBase64Standard, utf8 } from "@cadence/shared/trust/encoding";
+import type { CloudFrontHash } from "../core/config";
 
 export interface CloudFrontSigner {
   keyPairId: string;

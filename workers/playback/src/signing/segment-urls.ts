@@ -14,8 +14,8 @@ import type { EdgeRendition } from "@cadence/shared/catalog/edge-track";
 import type { CdnId } from "@cadence/shared/cdn/cdn-id";
 import type { PlaybackSession } from "@cadence/shared/playback/session";
 import type { Env } from "../context";
-import type { PlaybackConfig } from "../play/config";
-import { AKAMAI_TOKEN_NAME, akamaiToken, importAkamaiKey } from "./akamai";
+import type { PlaybackConfig } from "../core/config";
+import { AKAMAI_TOKEN_NAME, akamaiKey, akamaiToken } from "./akamai";
 import { cloudflareQuery } from "./cloudflare";
 import { cloudfrontQuery, importCloudFrontKey } from "./cloudfront";
 
@@ -74,7 +74,7 @@ export async function segmentUrlSigner(
     case "akamai": {
       folder = `${ctx.config.akamaiBaseUrl}/${rendition.path}/`;
       const acl = `${pathOf(ctx.config.akamaiBaseUrl)}/${rendition.path}/*`;
-      const token = await akamaiToken(await importAkamaiKey(ctx.env.AKAMAI_EDGEAUTH_KEY), {
+      const token = await akamaiToken(akamaiKey(ctx.env.AKAMAI_EDGEAUTH_KEY), {
         acl,
         startTime: ctx.now,
         expiresAt,

@@ -3,10 +3,10 @@
  *
  * The master playlist's `EXT-X-CONTENT-STEERING` points here; players reload it every TTL, adding `_HLS_pathway`
  * and `_HLS_throughput`, which are recorded as measurements of that pathway in the session's region (after the
- * response, through `waitUntil`). Answers: 200 with the manifest; 410 when the session ended, expired or is unknown
- * (players then stop asking); 401/403 for a missing or foreign playback token. Never 429 (hls.js would stop steering
- * for the session) and never a 5xx for our own state: if Redis cannot be read, the last manifest this isolate served
- * the session is served again, else one ranked from the last known state.
+ * response, through `waitUntil`). Answers: 200 with the manifest; 410 `session-ended` when the session ended, expired
+ * or is unknown (players then stop asking); 401/403 for a missing, invalid or foreign playback token. Never 429
+ * (hls.js would stop steering for the session) and never a 5xx for our own state: if Redis cannot be read, the last
+ * manifest this isolate served the session is served again, else one ranked from the last known state.
  */
 
 import { type CdnId, isCdnId } from "@cadence/shared/cdn/cdn-id";
@@ -17,9 +17,11 @@ import { playbackSessionKey } from "@cadence/shared/playback/session";
 import { Problem } from "@cadence/shared/problem";
 import { type SteeringManifest, steeringManifest } from "@cadence/shared/steering/manifest";
 import { recordThroughputReport, type SteeringRedis } from "@cadence/shared/steering/store";
+import { requestGeo } from "@cadence/shared/trust/geo";
 import { Hono } from "hono";
 import type { AppEnv, Env } from "../context";
-import { verifyPlaybackToken } from "../play/playback-token";
+import { verifyPlaybackToken } from "../core/playback-token";
+import { playerCors } from "../core/player-cors";
 import { rankSession } from "./rank";
 
 type Redis = SteeringRedis & Pick<ReturnType<typeof redisFor>, "get">;
@@ -58,23 +60,28 @@ export function playerReport(query: URLSearchParams): { pathway?: CdnId; through
 export function steeringRoutes(options: { redis?: (env: Env) => Redis } = {}): Hono<AppEnv> {
   const redisOf = options.redis ?? ((env: Env) => redisFor(env));
   const app = new Hono<AppEnv>();
+  // Players fetch manifests from web pages on other origins, like playlists and segments.
+  app.use("/v1/steering/*", playerCors());
 
   app.get("/v1/steering/:sessionId", async (c) => {
     const sessionId = c.req.param("sessionId");
-    if (!SESSION_ID.test(sessionId)) throw new Problem(404, "session-not-found", "No such playback session.");
+    if (!SESSION_ID.test(sessionId)) throw new Problem("session-not-found", "No such playback session.");
     const query = new URL(c.req.url).searchParams;
     const pt = query.get("pt") ?? undefined;
     const check = await verifyPlaybackToken(c.env.PLAYBACK_TOKEN_SECRET, pt, Math.floor(Date.now() / 1000));
     if (!check.ok && check.reason === "missing") {
-      throw new Problem(401, "playback-token-missing", "The steering URL lacks its playback token (pt).");
+      throw new Problem("playback-token-missing", "The steering URL lacks its playback token (pt).");
     }
     if (!check.ok && check.reason === "invalid") {
-      throw new Problem(403, "playback-token-invalid", "The playback token does not verify.");
+      throw new Problem("playback-token-invalid", "The playback token does not verify.");
     }
     if (check.claims?.sid !== sessionId) {
-      throw new Problem(403, "playback-token-invalid", "The playback token belongs to another session.");
+      throw new Problem("token-wrong-session", "The playback token belongs to another session.", {
+        extensions: { mismatch: "session" },
+      });
     }
-    if (!check.ok) throw gone("The playback session has expired.");
+    // An expired token outlived its session (tokens expire with the session): the session has ended.
+    if (!check.ok) throw ended("The playback session has expired.");
 
     const report = playerReport(query);
     if (report.problem) c.header("x-steering-measurement", `ignored: ${report.problem}`);
@@ -91,17 +98,12 @@ export function steeringRoutes(options: { redis?: (env: Env) => Redis } = {}): H
       const last = lastGood.get(sessionId);
       if (last) return c.json(last);
       // Nothing served yet in this isolate: rank from the last known steering state, in the token's session only.
-      const geo = (c.req.raw as { cf?: { country?: string; continent?: string } }).cf ?? {};
-      const { decision } = await rankSession(redis, {
-        sessionId,
-        country: geo.country ?? "XX",
-        continent: geo.continent ?? "XX",
-        currentPathway: report.pathway,
-      });
+      const { country, continent } = requestGeo(c.req.raw);
+      const { decision } = await rankSession(redis, { sessionId, country, continent, currentPathway: report.pathway });
       return c.json(steeringManifest(decision.pathways, decision.ttlSeconds, reloadUri(sessionId, pt)));
     }
-    if (!session) throw gone("The playback session has expired or never existed.");
-    if (session.endedAt !== undefined || session.expiresAt <= now) throw gone("The playback session has ended.");
+    if (!session) throw ended("The playback session has expired or never existed.");
+    if (session.endedAt !== undefined || session.expiresAt <= now) throw ended("The playback session has ended.");
 
     const { decision, source } = await rankSession(redis, {
       sessionId,
@@ -132,8 +134,8 @@ export function steeringRoutes(options: { redis?: (env: Env) => Redis } = {}): H
   return app;
 }
 
-function gone(detail: string): Problem {
-  return new Problem(410, "session-gone", `${detail} Stop steering; start a new play.`);
+function ended(detail: string): Problem {
+  return new Problem("session-ended", `${detail} Stop steering; start a new play.`);
 }
 
 /** Where the player reloads from: this session's steering URL with its playback token. */

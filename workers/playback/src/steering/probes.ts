@@ -17,7 +17,7 @@ import {
   writeProbeStates,
 } from "@cadence/shared/steering/store";
 import type { Env } from "../context";
-import { playbackConfig } from "../play/config";
+import { playbackConfig } from "../core/config";
 
 const PROBE_TIMEOUT_MS = 3_000;
 
