@@ -85,6 +85,8 @@ async function main(): Promise<void> {
         ORIGIN_URL: originUrl,
         SERVICE_TOKEN: stack.secrets.serviceToken,
         DATA_DIR: dataDir,
+        UPSTASH_REDIS_REST_URL: stack.bridge.url,
+        UPSTASH_REDIS_REST_TOKEN: stack.secrets.redisRestToken,
       },
     });
     supervise(`${cdn.name} stand-in`, child);

@@ -32,6 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dataDir,
     originUrl: stack.origin.url,
     serviceToken: stack.secrets.serviceToken,
+    redis: { url: stack.bridge.url, token: stack.secrets.redisRestToken },
   });
   const info: TestStackInfo = {
     originUrl: stack.origin.url,

@@ -21,6 +21,7 @@ import { adsRoutes } from "./ads/routes";
 import { auditRoutes } from "./audit/routes";
 import { catalogRoutes } from "./catalog/routes";
 import type { OriginEnv } from "./context";
+import { fraudRoutes } from "./events/fraud/routes";
 import { eventsRoutes } from "./events/routes";
 import { identityRoutes } from "./identity/routes";
 import { mediaRoutes } from "./media/routes";
@@ -48,6 +49,7 @@ export function createOriginApp(services: OriginServices, logger: Logger) {
   const { config, db, redis, keys, store, sessions, throttle, catalog, ads } = services;
   app.route("/", identityRoutes({ db, keys, sessions, throttle }));
   app.route("/", eventsRoutes({ db, redis, config }));
+  app.route("/", fraudRoutes(db));
   app.route("/", catalogRoutes(catalog));
   app.route("/", mediaRoutes(store));
   app.route("/", adsRoutes(ads, { keys, config }));

@@ -10,7 +10,7 @@ import { serviceFetch } from "@cadence/shared/trust/service-call";
 import type { Verdict } from "./cloudfront-verify";
 import { normaliseIp } from "./ip";
 import { DEFAULT_KNOBS, type Knobs, knobsSchema } from "./knobs";
-import { rawPath } from "./query";
+import { rawPath, rawQuery } from "./query";
 
 export type CdnName = "cloudfront" | "akamai";
 
@@ -26,6 +26,8 @@ export interface CdnEdgeOptions {
   knobs?: Partial<Knobs>;
   /** In-memory cache budget, bytes. */
   cacheBytes?: number;
+  /** Called for each media response sent (the access log): bytes in the body and the `sid` query parameter. */
+  onServed?(entry: { sessionId: string | null; bytes: number; at: number }): void;
 }
 
 export interface RunningCdnEdge {
@@ -203,7 +205,9 @@ export async function startCdnEdge(options: CdnEdgeOptions): Promise<RunningCdnE
     const [start, end] = range ?? [0, size - 1];
     headers["content-length"] = String(end - start + 1);
     if (range) headers["content-range"] = `bytes ${start}-${end}/${size}`;
-    send(res, range ? 206 : 200, headers, req.method === "HEAD" ? undefined : file.body.subarray(start, end + 1));
+    const body = req.method === "HEAD" ? undefined : file.body.subarray(start, end + 1);
+    send(res, range ? 206 : 200, headers, body);
+    options.onServed?.({ sessionId: rawQuery(rawUrl).get("sid") ?? null, bytes: body?.length ?? 0, at: Date.now() });
   }
 
   const server: Server = createServer((req, res) => {

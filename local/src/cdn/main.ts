@@ -1,7 +1,8 @@
 /**
  * One CDN stand-in as its own process (`npm start` runs one per CDN): `tsx local/src/cdn/main.ts cloudfront|akamai`.
  *
- * Env: CDN_HOST, CDN_PORT, ORIGIN_URL, SERVICE_TOKEN, DATA_DIR (where playback-secrets.json is), and the knobs
+ * Env: CDN_HOST, CDN_PORT, ORIGIN_URL, SERVICE_TOKEN, DATA_DIR (where playback-secrets.json is),
+ * UPSTASH_REDIS_REST_URL/TOKEN (where served bytes are reported: delivery-log.ts), and the knobs
  * CDN_LATENCY_MS, CDN_FAILURE_RATE, CDN_FAIL_STATUS, CDN_DOWN, CDN_DOWN_MODE.
  */
 import { resolve } from "node:path";
@@ -23,6 +24,10 @@ async function main(): Promise<void> {
     host: env.CDN_HOST ?? "127.0.0.1",
     port,
     knobs: knobsFromEnv(env),
+    redis:
+      env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
+        ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }
+        : undefined,
   });
   process.stdout.write(`${cdn} stand-in listening on ${edge.url}\n`);
   const stop = () => void edge.close().then(() => process.exit(0));

@@ -4,6 +4,7 @@
  */
 import { akamaiVerifier } from "./akamai-verify";
 import { cloudfrontVerifier } from "./cloudfront-verify";
+import { deliveryLog } from "./delivery-log";
 import { type CdnName, type RunningCdnEdge, startCdnEdge } from "./edge-server";
 import type { Knobs } from "./knobs";
 import type { PlaybackSecrets } from "./secrets";
@@ -15,6 +16,8 @@ export interface StandInOptions {
   host?: string;
   port?: number;
   knobs?: Partial<Knobs>;
+  /** Where served bytes are reported (the Upstash REST endpoint of the edge state); none: not reported. */
+  redis?: { url: string; token: string };
 }
 
 export function startCdnStandIn(cdn: CdnName, options: StandInOptions): Promise<RunningCdnEdge> {
@@ -22,7 +25,8 @@ export function startCdnStandIn(cdn: CdnName, options: StandInOptions): Promise<
     cdn === "cloudfront"
       ? cloudfrontVerifier({ [options.secrets.cloudfrontKeyPairId]: options.secrets.cloudfrontPublicKeyPem })
       : akamaiVerifier(options.secrets.akamaiEdgeAuthKey);
-  return startCdnEdge({
+  const log = options.redis ? deliveryLog(options.redis) : undefined;
+  const edge = startCdnEdge({
     cdn,
     host: options.host,
     port: options.port,
@@ -30,5 +34,17 @@ export function startCdnStandIn(cdn: CdnName, options: StandInOptions): Promise<
     serviceToken: options.serviceToken,
     knobs: options.knobs,
     verify: (request) => verifier.verify(request),
+    onServed: log
+      ? (e) => {
+          if (e.bytes > 0) log.served({ sessionId: e.sessionId, cdn, bytes: e.bytes, requests: 1, at: e.at });
+        }
+      : undefined,
   });
+  return edge.then((running) => ({
+    ...running,
+    close: async () => {
+      await running.close();
+      await log?.close();
+    },
+  }));
 }

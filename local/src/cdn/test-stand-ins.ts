@@ -9,10 +9,10 @@ import { playbackSecrets } from "./secrets";
 import { startCdnStandIn } from "./stand-ins";
 
 export async function startPlaybackStandIns(
-  stack: Pick<TestStackInfo, "dataDir" | "originUrl" | "serviceToken">,
+  stack: Pick<TestStackInfo, "dataDir" | "originUrl" | "serviceToken"> & { redis?: { url: string; token: string } },
 ): Promise<{ info: PlaybackStackInfo; close(): Promise<void> }> {
   const secrets = playbackSecrets(stack.dataDir);
-  const options = { originUrl: stack.originUrl, serviceToken: stack.serviceToken, secrets };
+  const options = { originUrl: stack.originUrl, serviceToken: stack.serviceToken, secrets, redis: stack.redis };
   const [fixture, cloudfront, akamai] = await Promise.all([
     buildSineMedia(join(stack.dataDir, "media")),
     startCdnStandIn("cloudfront", options),

@@ -1,8 +1,8 @@
 /**
  * Lands queue messages in the events store, idempotently and all in one transaction: a message whose batch already
  * landed changes nothing; the others store their events whose ids are new (the ledger's unique key is the final
- * dedupe guard), their failed events, and a landed-batch row each that says how many of what, then qualified streams
- * are re-derived for the sessions touched. Writes are serialized in this process (SQLite has one writer anyway), so
+ * dedupe guard), their failed events, and a landed-batch row each that says how many of what, then the sessions
+ * touched are judged again as earned plays (fraud/earned-plays.ts), which keeps qualified streams. Writes are serialized in this process (SQLite has one writer anyway), so
  * concurrent consumer batches queue here instead of failing on a busy database.
  *
  * The hot inserts pass each table's rows as one JSON parameter read with `json_each` (one statement per table, no
@@ -10,7 +10,6 @@
  * events.
  */
 
-import { QUALIFIED_STREAM_MS } from "@cadence/shared/events/limits";
 import {
   DISQUALIFYING_FLAGS,
   type EdgeContext,
@@ -30,6 +29,7 @@ import {
 import { inArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { landedBatches } from "../db/schema";
+import { judgeSessions, recordPlaySessions } from "./fraud/earned-plays";
 
 export interface IncomingMessage {
   /** The queue's message id (for the consumer's bookkeeping) and delivery attempt. */
@@ -149,9 +149,8 @@ async function landInTx(tx: Tx, messages: IncomingMessage[], now: number): Promi
   const touchedSessions = new Set<string>();
   for (const e of stored) {
     if (isPlayEvent(e)) {
-      const row = playRow(e);
-      if (row.disqualified === 0) touchedSessions.add(e.session_id);
-      playRows.push(row);
+      touchedSessions.add(e.session_id);
+      playRows.push(playRow(e));
     } else if (isAdEvent(e)) adRows.push(adRow(e));
     else if (isQoeEvent(e)) qoeRows.push(qoeRow(e));
   }
@@ -162,7 +161,8 @@ async function landInTx(tx: Tx, messages: IncomingMessage[], now: number): Promi
     await tx.run(insertJson("failed_events", FAILURE_COLUMNS, failureRows, "ON CONFLICT (failure_id) DO NOTHING"));
   }
   if (landedRows.length) await tx.run(insertJson("landed_batches", LANDED_COLUMNS, landedRows));
-  if (touchedSessions.size) await deriveQualifiedStreams(tx, [...touchedSessions], now);
+  if (playRows.length) await recordPlaySessions(tx, stored);
+  if (touchedSessions.size) await judgeSessions(tx, [...touchedSessions], now);
   return results;
 }
 
@@ -322,25 +322,4 @@ function failureRow(f: FailedEvent, batchId: string, now: number): Row {
     received_at: f.received_at,
     stored_at: now,
   };
-}
-
-/**
- * A session qualifies once its listened time (the highest `ms_played` any of its qualifying plays reports) reaches
- * 30 s; the stream counts on the UTC day of the session's earliest play event, even when the qualifying event comes
- * days later (offline plays). Re-derived on every landing that touches the session, so a late `play_start` still
- * moves the stream to the day the play began; the session id keeps it at one stream.
- */
-async function deriveQualifiedStreams(tx: Tx, sessionIds: string[], now: number): Promise<void> {
-  await tx.run(sql`
-    INSERT INTO qualified_streams (session_id, track_id, user_id, play_day, ms_played, qualified_at)
-    SELECT session_id, min(track_id), min(user_id),
-           strftime('%Y-%m-%d', min(client_ts) / 1000, 'unixepoch'), max(coalesce(ms_played, 0)), ${now}
-    FROM plays
-    WHERE session_id IN (SELECT value FROM json_each(${JSON.stringify(sessionIds)})) AND disqualified = 0
-    GROUP BY session_id
-    HAVING max(coalesce(ms_played, 0)) >= ${QUALIFIED_STREAM_MS}
-    ON CONFLICT (session_id) DO UPDATE SET
-      play_day = excluded.play_day,
-      ms_played = excluded.ms_played
-  `);
 }

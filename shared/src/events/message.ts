@@ -23,10 +23,38 @@ export const EVENT_FLAGS = [
   "session-user-mismatch",
   /** A play for a track the session was not issued for. */
   "track-not-in-session",
+  /** A play naming another device than the one the session was minted for. */
+  "device-not-in-session",
 ] as const;
 export type EventFlag = (typeof EVENT_FLAGS)[number];
 /** Flags that keep a play from counting as a stream. */
-export const DISQUALIFYING_FLAGS: readonly EventFlag[] = ["session-user-mismatch", "track-not-in-session"];
+export const DISQUALIFYING_FLAGS: readonly EventFlag[] = [
+  "session-user-mismatch",
+  "track-not-in-session",
+  "device-not-in-session",
+];
+
+/**
+ * The playback session as the edge read it from Redis when the event arrived (plays only): how the origin learns,
+ * durably, that the playback worker minted it, for whom, for which device and track, and when it ended.
+ */
+export const sessionSnapshotSchema = z.object({
+  sub: z.string().max(128),
+  track_id: z.string().max(128),
+  device_id: z.string().max(128),
+  created_at: z.number().int(),
+  expires_at: z.number().int(),
+  ended_at: z.number().int().nullable(),
+});
+export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
+
+/** What the delivery side had served to the session when the event arrived (plays only; see served-media.ts). */
+export const servedSnapshotSchema = z.object({
+  playlists: z.number().int().min(0),
+  bytes: z.number().int().min(0),
+  requests: z.number().int().min(0),
+});
+export type ServedSnapshot = z.infer<typeof servedSnapshotSchema>;
 
 export const edgeContextSchema = z.object({
   /** Account id (token `sub`, or the playback session's for server-sent events). */
@@ -42,6 +70,8 @@ export const edgeContextSchema = z.object({
   request_id: z.string().max(128),
   flags: z.array(z.enum(EVENT_FLAGS)),
   source: z.enum(["client", "server"]),
+  session: sessionSnapshotSchema.nullable().optional(),
+  served: servedSnapshotSchema.optional(),
 });
 export type EdgeContext = z.infer<typeof edgeContextSchema>;
 

@@ -29,11 +29,17 @@ export interface QoeSample {
   error: boolean;
   /** Epoch ms of the fetch. */
   at: number;
+  /**
+   * Who reported it (account id), when known: each listener's weight per region x CDN x minute is capped and health
+   * needs a majority of reporting listeners to see failures (store.ts). Unknown: every sample counts on its own.
+   */
+  listener?: string;
 }
 
 /**
  * One minute of one CDN in one region: `n` fetches (of which `e` failed), `tn` TTFBs summing `ts` ms with squares
- * summing `tq` (for the spread), `xb` bytes moved in `xu` µs.
+ * summing `tq` (for the spread), `xb` bytes moved in `xu` µs; `ln` distinct listeners that reported (when known), of
+ * which `lf` saw a failure.
  */
 export interface Bucket {
   minute: number;
@@ -44,8 +50,10 @@ export interface Bucket {
   tq: number;
   xb: number;
   xu: number;
+  ln?: number;
+  lf?: number;
 }
-const METRICS = ["n", "e", "tn", "ts", "tq", "xb", "xu"] as const;
+const METRICS = ["n", "e", "tn", "ts", "tq", "xb", "xu", "ln", "lf"] as const;
 type Metric = (typeof METRICS)[number];
 
 export type RegionSeries = Partial<Record<CdnId, Bucket[]>>;
@@ -98,13 +106,13 @@ export function parseRegionHash(hash: Record<string, unknown> | null | undefined
     const key = field.slice(0, second);
     let bucket = byKey.get(key);
     if (!bucket) {
-      bucket = { minute, n: 0, e: 0, tn: 0, ts: 0, tq: 0, xb: 0, xu: 0 };
+      bucket = { minute, n: 0, e: 0, tn: 0, ts: 0, tq: 0, xb: 0, xu: 0, ln: 0, lf: 0 };
       byKey.set(key, bucket);
       const list = series[cdn as CdnId];
       if (list) list.push(bucket);
       else series[cdn as CdnId] = [bucket];
     }
-    bucket[metric as Metric] += value;
+    bucket[metric as Metric] = (bucket[metric as Metric] ?? 0) + value;
   }
   for (const list of Object.values(series)) list.sort(byMinute);
   return series;
@@ -152,6 +160,13 @@ export const HEALTH_HALF_LIFE_MS = 15_000;
  */
 export const MIN_FAILURES = 3;
 
+/**
+ * Where listeners are known, a CDN goes down only when at least this share of the listeners reporting on it saw a
+ * failure: the median listener's experience, which a few accounts flooding errors cannot move (each listener's samples
+ * are capped, store.ts). A real outage fails every listener on the CDN.
+ */
+export const FAILING_LISTENER_SHARE = 0.5;
+
 /** The minimum samples that decide health: to take a CDN out, and whether one coming back stays. */
 export function trialSamples(t: SteeringThresholds): number {
   return Math.max(3, Math.ceil(t.minSamples / 4));
@@ -171,6 +186,8 @@ export function measureCdn(buckets: Bucket[] | undefined, now: number, t: Steeri
   const minTrial = trialSamples(t);
   let n = 0;
   let e = 0;
+  let ln = 0;
+  let lf = 0;
   let last: number | undefined;
   let health: Health = { status: "up" };
   let trial = { n: 0, e: 0 };
@@ -192,17 +209,24 @@ export function measureCdn(buckets: Bucket[] | undefined, now: number, t: Steeri
       const f = 2 ** (-(end - last) / healthHalfLife);
       n *= f;
       e *= f;
+      ln *= f;
+      lf *= f;
     }
     last = end;
     n += b.n;
     e += b.e;
+    ln += b.ln ?? 0;
+    lf += b.lf ?? 0;
+    const manyFailing = ln <= 0 || lf / ln >= FAILING_LISTENER_SHARE;
     if (health.status === "up") {
-      if (n >= minTrial && e >= MIN_FAILURES && (n - e) / n < threshold) health = { status: "down", since: end };
+      if (n >= minTrial && e >= MIN_FAILURES && (n - e) / n < threshold && manyFailing) {
+        health = { status: "down", since: end };
+      }
     } else if (health.status === "trial") {
       trial.n += b.n;
       trial.e += b.e;
       if (trial.n >= minTrial) {
-        if ((trial.n - trial.e) / trial.n < threshold) health = { status: "down", since: end };
+        if ((trial.n - trial.e) / trial.n < threshold && manyFailing) health = { status: "down", since: end };
         else {
           health = { status: "up" };
           n = trial.n;

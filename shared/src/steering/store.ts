@@ -30,12 +30,17 @@ export const steeringKeys = {
   quality: (level: "country" | "continent", code: string) => `steering:q:${level}:${code}`,
   /** Set of the quality hashes that exist, for ops listings and the janitor. */
   regions: "steering:regions",
+  /** Month-to-date bytes per CDN, written only from what the CDNs served (playback/served-media.ts). */
   usage: (month: string) => `steering:usage:${month}`,
   probes: "steering:probes",
 };
 
 const QUALITY_KEY_TTL_SECONDS = 3600;
-const USAGE_KEY_TTL_SECONDS = 40 * 24 * 3600;
+
+/** A listener's fetch samples that count per region x CDN x minute (about 10 segments a minute are fetched). */
+export const LISTENER_SAMPLES_PER_MINUTE = 4;
+const capKey = (minute: number, country: string, cdn: string, listener: string, what: "n" | "e") =>
+  `steering:cap:${minute}:${country}:${cdn}:${what}:${listener}`;
 const MAX_SAMPLE_AGE_MS = 31 * 24 * 3600 * 1000;
 const MAX_CLOCK_AHEAD_MS = 60_000;
 
@@ -73,7 +78,9 @@ export function sampleProblem(s: QoeSample, now: number): string | undefined {
 /**
  * Records QoE samples from players (the events pipeline calls this with each batch it accepted; duplicates must
  * already be removed, as each call counts every sample). Recent samples go into the time-decayed measurements of
- * their country and continent; every sample's bytes count toward its CDN's volume for the month of `at`.
+ * their country and continent. A sample naming its listener counts only within the listener's cap per region x CDN x
+ * minute (LISTENER_SAMPLES_PER_MINUTE, one extra round trip), and marks the listener as reporting (and failing) there.
+ * Players' bytes never count toward commit usage: that comes from what the CDNs served (playback/served-media.ts).
  */
 export async function recordQoeSamples(
   redis: SteeringRedis,
@@ -87,8 +94,52 @@ export async function recordQoeSamples(
     if (problem) rejected.push({ index, reason: problem });
     else accepted.push(sample);
   });
-  await writeSamples(redis, accepted, "fetch", now);
+  const { admitted, listenerMarks } = await capListeners(redis, accepted);
+  await writeSamples(redis, admitted, "fetch", now, listenerMarks);
   return { recorded: accepted.length, rejected };
+}
+
+/** Applies each listener's cap (atomic INCRBY per listener x region x CDN x minute, so concurrent writers agree). */
+async function capListeners(
+  redis: SteeringRedis,
+  samples: QoeSample[],
+): Promise<{ admitted: QoeSample[]; listenerMarks: Array<[QoeSample, "ln" | "lf"]> }> {
+  const groups = new Map<string, { key: string; errKey: string; samples: QoeSample[] }>();
+  const admitted: QoeSample[] = [];
+  for (const s of samples) {
+    if (!s.listener) {
+      admitted.push(s);
+      continue;
+    }
+    const minute = Math.floor(s.at / BUCKET_MS);
+    const key = capKey(minute, s.country, s.cdn, s.listener, "n");
+    const group = groups.get(key) ?? { key, errKey: capKey(minute, s.country, s.cdn, s.listener, "e"), samples: [] };
+    group.samples.push(s);
+    groups.set(key, group);
+  }
+  const listenerMarks: Array<[QoeSample, "ln" | "lf"]> = [];
+  if (groups.size === 0) return { admitted, listenerMarks };
+  const p = redis.pipeline();
+  const list = [...groups.values()];
+  for (const g of list) {
+    p.incrby(g.key, g.samples.length);
+    p.expire(g.key, 180);
+    p.incrby(g.errKey, g.samples.filter((x) => x.error).length);
+    p.expire(g.errKey, 180);
+  }
+  const replies = (await p.exec()) as unknown[];
+  list.forEach((g, i) => {
+    const total = Number(replies[i * 4]);
+    const errors = g.samples.filter((x) => x.error).length;
+    const errorTotal = Number(replies[i * 4 + 2]);
+    const before = total - g.samples.length;
+    const room = Math.max(0, Math.min(g.samples.length, LISTENER_SAMPLES_PER_MINUTE - before));
+    admitted.push(...g.samples.slice(0, room));
+    const first = g.samples[0] as QoeSample;
+    if (before === 0) listenerMarks.push([first, "ln"]);
+    if (errors > 0 && errorTotal - errors === 0) listenerMarks.push([first, "lf"]);
+  });
+  return { admitted, listenerMarks };
 }
 
 /** Records a player's `_HLS_throughput` on its `_HLS_pathway` (a throughput measurement, not a fetch). */
@@ -107,25 +158,21 @@ async function writeSamples(
   samples: QoeSample[],
   kind: "fetch" | "throughput-report",
   now: number,
+  listenerMarks: Array<[QoeSample, "ln" | "lf"]> = [],
 ): Promise<void> {
-  if (samples.length === 0) return;
+  if (samples.length === 0 && listenerMarks.length === 0) return;
   const oldest = (Math.floor(now / BUCKET_MS) - RETENTION_BUCKETS + 1) * BUCKET_MS;
   const quality = new Map<string, Map<string, number>>();
-  const usage = new Map<string, Map<CdnId, number>>();
-  for (const s of samples) {
-    if (s.at >= oldest) {
-      for (const key of [steeringKeys.quality("country", s.country), steeringKeys.quality("continent", s.continent)]) {
-        const fields = quality.get(key) ?? new Map<string, number>();
-        for (const [field, amount] of sampleIncrements(s, kind)) fields.set(field, (fields.get(field) ?? 0) + amount);
-        quality.set(key, fields);
-      }
+  const add = (s: QoeSample, increments: Array<[string, number]>) => {
+    if (s.at < oldest) return;
+    for (const key of [steeringKeys.quality("country", s.country), steeringKeys.quality("continent", s.continent)]) {
+      const fields = quality.get(key) ?? new Map<string, number>();
+      for (const [field, amount] of increments) fields.set(field, (fields.get(field) ?? 0) + amount);
+      quality.set(key, fields);
     }
-    if (kind === "fetch" && s.bytes > 0) {
-      const month = usage.get(monthOf(s.at)) ?? new Map<CdnId, number>();
-      month.set(s.cdn, (month.get(s.cdn) ?? 0) + s.bytes);
-      usage.set(monthOf(s.at), month);
-    }
-  }
+  };
+  for (const s of samples) add(s, sampleIncrements(s, kind));
+  for (const [s, metric] of listenerMarks) add(s, [[`${Math.floor(s.at / BUCKET_MS)}:${s.cdn}:${metric}`, 1]]);
   const p = redis.pipeline();
   const expiredMinute = Math.floor(now / BUCKET_MS) - RETENTION_BUCKETS;
   for (const [key, fields] of quality) {
@@ -133,10 +180,6 @@ async function writeSamples(
     p.hdel(key, ...bucketFields(expiredMinute));
     p.expire(key, QUALITY_KEY_TTL_SECONDS);
     p.sadd(steeringKeys.regions, key);
-  }
-  for (const [month, perCdn] of usage) {
-    for (const [cdn, bytes] of perCdn) p.hincrby(steeringKeys.usage(month), cdn, bytes);
-    p.expire(steeringKeys.usage(month), USAGE_KEY_TTL_SECONDS);
   }
   await p.exec();
 }

@@ -10,6 +10,7 @@ import { adsRoutes } from "./ads/routes";
 import { catalogRoutes } from "./catalog/routes";
 import type { Env } from "./context";
 import { eventsStatsRoutes } from "./events/routes";
+import { fraudOpsRoutes } from "./fraud/routes";
 import { forwardToOrigin } from "./origin-proxy";
 import { apiSettings } from "./settings";
 import { steeringOpsRoutes } from "./steering/routes";
@@ -27,6 +28,7 @@ app.post("/v1/auth/refresh", (c) => forwardToOrigin(c));
 app.post("/v1/auth/logout", (c) => forwardToOrigin(c));
 app.route("/", catalogRoutes());
 app.route("/", eventsStatsRoutes());
+app.route("/", fraudOpsRoutes());
 app.route("/", steeringOpsRoutes());
 app.route("/", adsRoutes());
 

@@ -1,16 +1,19 @@
 /**
  * One Redis round trip per intake request: a Lua script that sets each valid event's dedupe key if absent (SET NX EX,
- * two days), reads the playback sessions the events name, and counts the answers (accepted, duplicate, rejected by
+ * two days), reads the playback sessions the events name and what was served to each (served-media counters, the
+ * evidence a play was backed by media), and counts the answers (accepted, duplicate, rejected by
  * reason) in the edge-stats hash, atomically. Counting here, before the queue is asked, saves a second round trip on
  * every request; the rare queue refusal is compensated by `releaseClaims`, which deletes the refused events' keys (so
  * a retry is not a duplicate) and takes them back out of the counts.
  */
 import { EVENTS_EDGE_STATS_KEY, eventDedupeKey } from "@cadence/shared/events/keys";
 import { DEDUPE_TTL_SECONDS } from "@cadence/shared/events/limits";
+import { parseServed, type ServedMedia, servedMediaKey } from "@cadence/shared/playback/served-media";
 import { playbackSessionKey } from "@cadence/shared/playback/session";
 import type { Redis } from "@upstash/redis/cloudflare";
 
-// KEYS: [stats hash, n dedupe keys..., m session keys...]; ARGV: [request id, ttl, n, (field, increment)...]
+// KEYS: [stats hash, n dedupe keys..., m session keys..., m served-media keys...];
+// ARGV: [request id, ttl, n, (field, increment)...]
 const CLAIM_SCRIPT = `
 local n = tonumber(ARGV[3])
 local fresh = {}
@@ -24,12 +27,17 @@ for i = 1, n do
   end
 end
 local sessions = {}
-if #KEYS > n + 1 then sessions = redis.call('MGET', unpack(KEYS, n + 2)) end
+local served = {}
+local m = (#KEYS - n - 1) / 2
+if m > 0 then
+  sessions = redis.call('MGET', unpack(KEYS, n + 2, n + 1 + m))
+  for j = 1, m do served[j] = redis.call('HGETALL', KEYS[n + 1 + m + j]) end
+end
 redis.call('HINCRBY', KEYS[1], 'requests', 1)
 if accepted > 0 then redis.call('HINCRBY', KEYS[1], 'accepted', accepted) end
 if n > accepted then redis.call('HINCRBY', KEYS[1], 'duplicate', n - accepted) end
 for j = 4, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[j], tonumber(ARGV[j + 1])) end
-return {fresh, sessions}
+return {fresh, sessions, served}
 `;
 
 type ClaimScript = ReturnType<Redis["createScript"]>;
@@ -40,6 +48,8 @@ export interface Claim {
   fresh: boolean[];
   /** Per session id given: the stored session record (parsed JSON), or null. */
   sessions: unknown[];
+  /** Per session id given: what was served to it so far. */
+  served: ServedMedia[];
 }
 
 export async function claimEvents(
@@ -62,12 +72,22 @@ export async function claimEvents(
   }
   if (rejected) counts.push("rejected", String(rejected));
   const reply = (await script.exec(
-    [EVENTS_EDGE_STATS_KEY, ...eventIds.map(eventDedupeKey), ...sessionIds.map(playbackSessionKey)],
+    [
+      EVENTS_EDGE_STATS_KEY,
+      ...eventIds.map(eventDedupeKey),
+      ...sessionIds.map(playbackSessionKey),
+      ...sessionIds.map(servedMediaKey),
+    ],
     [requestId, String(DEDUPE_TTL_SECONDS), String(eventIds.length), ...counts],
-  )) as [number[] | null, unknown[] | null];
+  )) as [number[] | null, unknown[] | null, unknown[] | null];
   const fresh = reply[0] ?? [];
   const sessions = reply[1] ?? [];
-  return { fresh: eventIds.map((_, i) => fresh[i] === 1), sessions: sessionIds.map((_, i) => sessions[i] ?? null) };
+  const served = reply[2] ?? [];
+  return {
+    fresh: eventIds.map((_, i) => fresh[i] === 1),
+    sessions: sessionIds.map((_, i) => sessions[i] ?? null),
+    served: sessionIds.map((_, i) => parseServed(served[i])),
+  };
 }
 
 /** Undoes the claim of events (and the count of failed events) the queue refused. */

@@ -46,8 +46,8 @@ async function handle<E extends AppEnv>(c: Context<E>, sender: Sender): Promise<
     where,
     c.var.requestId,
   );
-  const samples = qoeSamplesOf(outcome.queued, where);
-  if (samples.length) c.executionCtx.waitUntil(feedSteering(redis, samples, c.var.log));
+  const qoe = qoeSamplesOf(outcome.queued, where, outcome.sessions);
+  if (qoe.samples.length || qoe.ignored.length) c.executionCtx.waitUntil(feedSteering(redis, qoe, c.var.log));
   const summary = {
     accepted: outcome.accepted,
     duplicate: outcome.duplicate,

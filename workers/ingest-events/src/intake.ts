@@ -19,10 +19,12 @@ import {
   type FailedEvent,
   groupForSendBatch,
   packMessages,
+  type SessionSnapshot,
 } from "@cadence/shared/events/message";
 import { isPlayEvent, type WireEvent } from "@cadence/shared/events/schema";
 import { type EventVerdict, type FailureReason, judgeEvent } from "@cadence/shared/events/validate";
 import type { Logger } from "@cadence/shared/log";
+import { NOTHING_SERVED, type ServedMedia } from "@cadence/shared/playback/served-media";
 import type { PlaybackSession } from "@cadence/shared/playback/session";
 import { problems } from "@cadence/shared/problem";
 import type { Redis } from "@upstash/redis/cloudflare";
@@ -55,6 +57,8 @@ export interface IntakeOutcome {
   retry: number;
   /** The events that were queued (for side effects such as QoE measurements). */
   queued: EnrichedEvent[];
+  /** The playback sessions the events named, as read from Redis (absent: unknown). */
+  sessions: Map<string, PlaybackSession>;
 }
 
 export interface IntakeDeps {
@@ -102,9 +106,11 @@ export async function intake(
     );
   }
   const sessions = new Map<string, PlaybackSession>();
+  const served = new Map<string, ServedMedia>();
   sessionIds.forEach((id, i) => {
     const session = asSession(claim.sessions[i]);
     if (session) sessions.set(id, session);
+    served.set(id, claim.served[i] ?? NOTHING_SERVED);
   });
 
   const enriched: EnrichedEvent[] = [];
@@ -117,6 +123,13 @@ export async function intake(
       return;
     }
     const edge = edgeContext(event, sessions.get(event.session_id) ?? null, sender, where, requestId, now);
+    if (isPlayEvent(event)) {
+      // The evidence the origin judges an earned play by (shared/src/events/earned-play.ts), as of this event.
+      const session = sessions.get(event.session_id);
+      const media = served.get(event.session_id) ?? NOTHING_SERVED;
+      edge.session = session ? sessionSnapshot(session) : null;
+      edge.served = { playlists: media.playlists, bytes: media.bytes, requests: media.requests };
+    }
     enriched.push({ ...event, edge });
     enrichedIndex.push(index);
     results[index] = {
@@ -171,6 +184,7 @@ export async function intake(
     rejected: failures.length,
     retry: refused.length,
     queued,
+    sessions,
   };
 }
 
@@ -191,7 +205,24 @@ function asSession(value: unknown): PlaybackSession | null {
   }
   if (typeof v !== "object" || v === null) return null;
   const s = v as Partial<PlaybackSession>;
-  return typeof s.sub === "string" && typeof s.trackId === "string" ? (s as PlaybackSession) : null;
+  return typeof s.sub === "string" &&
+    typeof s.trackId === "string" &&
+    typeof s.deviceId === "string" &&
+    typeof s.createdAt === "number" &&
+    typeof s.expiresAt === "number"
+    ? (s as PlaybackSession)
+    : null;
+}
+
+function sessionSnapshot(session: PlaybackSession): SessionSnapshot {
+  return {
+    sub: session.sub,
+    track_id: session.trackId,
+    device_id: session.deviceId,
+    created_at: session.createdAt,
+    expires_at: session.expiresAt,
+    ended_at: session.endedAt ?? null,
+  };
 }
 
 function edgeContext(
@@ -207,6 +238,9 @@ function edgeContext(
   else {
     if (sender.source === "client" && session.sub !== sender.claims.sub) flags.push("session-user-mismatch");
     if (isPlayEvent(event) && event.track_id !== session.trackId) flags.push("track-not-in-session");
+    if (isPlayEvent(event) && event.device_id !== undefined && event.device_id !== session.deviceId) {
+      flags.push("device-not-in-session");
+    }
   }
   const account =
     sender.source === "client"

@@ -9,4 +9,5 @@ export * from "./ads";
 export * from "./audit";
 export * from "./catalog";
 export * from "./events";
+export * from "./fraud";
 export * from "./identity";

@@ -8,6 +8,7 @@
  * (`serviceFetch`).
  */
 import { redisFor } from "@cadence/shared/edge";
+import { recordServed } from "@cadence/shared/playback/served-media";
 import { Problem, problems } from "@cadence/shared/problem";
 import { serviceFetch } from "@cadence/shared/trust/service-call";
 import type { Context } from "hono";
@@ -70,7 +71,17 @@ export async function cloudflareSegment(c: Context<AppEnv>): Promise<Response> {
     });
     c.executionCtx.waitUntil(cache.put(cacheKey, cached.clone()));
   }
-  return serve(c.req.raw, cached, hit);
+  const response = await serve(c.req.raw, cached, hit);
+  // This pathway counts its own deliveries: evidence for earned plays and its commit usage (served-media.ts).
+  const bytes = c.req.method === "HEAD" ? 0 : Number(response.headers.get("content-length") ?? 0);
+  if (response.status < 300 && bytes > 0) {
+    c.executionCtx.waitUntil(
+      recordServed(redisFor(c.env), [
+        { sessionId: token.sessionId, cdn: "cloudflare", bytes, requests: 1, at: now },
+      ]).catch((err: unknown) => c.var.log.warn("could not count served segment bytes", { err })),
+    );
+  }
+  return response;
 }
 
 async function serve(request: Request, stored: Response, hit: boolean): Promise<Response> {

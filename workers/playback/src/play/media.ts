@@ -10,6 +10,7 @@ import { isPlayable } from "@cadence/shared/catalog/availability";
 import { RENDITION_IDS, type RenditionId } from "@cadence/shared/catalog/edge-track";
 import { isCdnId } from "@cadence/shared/cdn/cdn-id";
 import { redisFor } from "@cadence/shared/edge";
+import { recordServed } from "@cadence/shared/playback/served-media";
 import { Problem, problems } from "@cadence/shared/problem";
 import type { Context } from "hono";
 import { withAdBreak } from "../ads/insert";
@@ -72,6 +73,12 @@ export async function mediaPlaylist(c: Context<AppEnv>): Promise<Response> {
   };
   // Free sessions: the ad break planned for the session is spliced in front of the track (workers/playback/src/ads).
   const spliced = await withAdBreak(c, redis, { session, rendition: renditionId, pathway, playlist, now });
+  // Evidence for earned plays: the session fetched a media playlist (off the response path).
+  c.executionCtx.waitUntil(
+    recordServed(redis, [{ sessionId, playlists: 1, at: now }]).catch((err: unknown) =>
+      c.var.log.warn("could not count a served media playlist", { err }),
+    ),
+  );
   return new Response(renderMedia(spliced), {
     headers: { "content-type": HLS_CONTENT_TYPE, "cache-control": "private, no-store" },
   });

@@ -89,6 +89,10 @@ export async function segmentUrlSigner(
       break;
     }
   }
+  // CloudFront and Akamai learn the session only from this (their access logs carry the query string): the stand-ins,
+  // like a production log consumer, count bytes served per session from it (local/src/cdn/delivery-log.ts). The
+  // Cloudflare pathway's token already carries the session.
+  if (pathway !== "cloudflare") query += `&sid=${ctx.session.id}`;
   return (file) => {
     if (!SAFE_PATH.test(file)) throw new Error(`unsafe segment name in EdgeTrack: ${file}`);
     return `${folder}${file}?${query}`;
