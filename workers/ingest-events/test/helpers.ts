@@ -5,6 +5,7 @@
 import { env, exports } from "cloudflare:workers";
 import { EVENTS_CONSUMER_CRASH_KEY } from "@cadence/shared/events/keys";
 import { EVENTS_SIGNATURE_HEADER, signEventsRequest } from "@cadence/shared/events/signature";
+import { recordServed } from "@cadence/shared/playback/served-media";
 import type { PlaybackSession } from "@cadence/shared/playback/session";
 import { Redis } from "@upstash/redis/cloudflare";
 import { expect } from "vitest";
@@ -86,7 +87,7 @@ export async function playbackSession(sub: string, trackId: string, fields: Part
     country: "DE",
     continent: "EU",
     trackId,
-    deviceId: "device-1",
+    deviceId: `device-${uuid()}`,
     renditions: ["aac-128", "aac-256"],
     pathways: ["cloudfront", "akamai", "cloudflare"],
     createdAt: Date.now(),
@@ -95,6 +96,18 @@ export async function playbackSession(sub: string, trackId: string, fields: Part
   };
   await redis.set(`playback:session:${session.id}`, session, { ex: 600 });
   return session;
+}
+
+/**
+ * Media served to a session as the delivery side reports it (a media playlist, then segments on a CDN): what the
+ * playback worker and the CDN stand-ins write for real plays (shared/src/playback/served-media.ts).
+ */
+export async function serveMedia(sessionId: string, seconds: number, cdn: "cloudfront" | "akamai" = "akamai") {
+  const bytes = Math.ceil((seconds * 128_000) / 8);
+  await recordServed(redis, [
+    { sessionId, playlists: 1, at: Date.now() },
+    { sessionId, cdn, bytes, requests: Math.ceil(seconds / 6), at: Date.now() },
+  ]);
 }
 
 /** What Cloudflare's edge would put in request.cf for a listener in Frankfurt on Deutsche Telekom. */

@@ -1,6 +1,7 @@
 /**
  * Qualified streams as royalties count them: one per playback session whose listened time reaches 30 s, on the UTC day
- * the play started, however late or out of order its events arrive; flagged plays never count. A bad window:
+ * the play started, however late or out of order its events arrive; flagged plays never count (what makes a play
+ * earned: earned-plays.test.ts). A bad window:
  * qualified-streams.errors.test.ts.
  */
 import { describe, expect, it } from "vitest";
@@ -14,6 +15,7 @@ import {
   play,
   playbackSession,
   postEvents,
+  serveMedia,
   uuid,
 } from "./helpers";
 
@@ -28,11 +30,20 @@ describe("qualified streams", () => {
     const midnight = Date.parse(`${day(now - 5 * DAY)}T00:00:00.000Z`) + DAY;
     const tenDaysAgo = now - 10 * DAY;
 
-    const today = await playbackSession(sub, track);
+    // Minted long enough ago for the listening it reports (more than the session lasted is never a stream).
+    const today = await playbackSession(sub, track, { createdAt: now - 100_000, expiresAt: now + 600_000 });
     const short = await playbackSession(sub, track);
-    const offline = await playbackSession(sub, track);
-    const acrossMidnight = await playbackSession(sub, track);
+    // Minted ten days ago; its record is read when its events sync (the test keeps it in Redis that long).
+    const offline = await playbackSession(sub, track, {
+      createdAt: tenDaysAgo - 1000,
+      expiresAt: tenDaysAgo + 600_000,
+    });
+    const acrossMidnight = await playbackSession(sub, track, {
+      createdAt: midnight - 20_000,
+      expiresAt: midnight + 600_000,
+    });
     const wrongTrack = await playbackSession(sub, "trk-something-else");
+    for (const s of [today, short, offline, acrossMidnight, wrongTrack]) await serveMedia(s.id, 120);
 
     const events = [
       // Qualifies today, with several events past 30 s: still one stream.

@@ -15,7 +15,10 @@ import { decide, fraudReport } from "./review";
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day, YYYY-MM-DD")
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, "is not a calendar day");
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d;
+  }, "is not a calendar day");
 const reportQuery = z
   .object({
     from: day.optional(),
