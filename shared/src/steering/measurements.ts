@@ -7,6 +7,19 @@
  */
 import { CDN_IDS, type CdnId } from "../cdn/cdn-id";
 import type { SteeringThresholds } from "./config";
+import {
+  BIN_COUNT,
+  BIN_METRICS,
+  type BinSums,
+  binOf,
+  THROUGHPUT_BIN_BOUNDS_BPS,
+  TTFB_BIN_BOUNDS_MS,
+  trimmedAvailability,
+  trimmedSums,
+} from "./robust";
+
+/** A listener's fetch samples that count per region x CDN x minute (players fetch about 10 segments a minute). */
+export const LISTENER_SAMPLES_PER_MINUTE = 4;
 
 export const BUCKET_MS = 60_000;
 /** Buckets kept per region: enough for the longest hysteresis (10 min) and a trial after it. */
@@ -52,9 +65,12 @@ export interface Bucket {
   xu: number;
   ln?: number;
   lf?: number;
+  /** Value bins (robust.ts), present where the listener was known: metric name -> count or sum. */
+  h?: Record<string, number>;
 }
 const METRICS = ["n", "e", "tn", "ts", "tq", "xb", "xu", "ln", "lf"] as const;
 type Metric = (typeof METRICS)[number];
+const BIN_SET: ReadonlySet<string> = new Set(BIN_METRICS);
 
 export type RegionSeries = Partial<Record<CdnId, Bucket[]>>;
 
@@ -72,19 +88,27 @@ export function sampleIncrements(
   if (!sample.error && sample.ttfbMs != null) {
     const ms = Math.round(sample.ttfbMs);
     out.push([`${prefix}tn`, 1], [`${prefix}ts`, ms], [`${prefix}tq`, ms * ms]);
+    if (sample.listener) {
+      const bin = binOf(ms, TTFB_BIN_BOUNDS_MS);
+      out.push([`${prefix}t${bin}n`, 1], [`${prefix}t${bin}s`, ms], [`${prefix}t${bin}q`, ms * ms]);
+    }
   }
   if (!sample.error && sample.throughputBps != null && sample.throughputBps > 0) {
     // Throughput is summed as bytes over time so the average is the harmonic mean (what a transfer actually takes).
     const bytes = sample.bytes > 0 && kind === "fetch" ? sample.bytes : NOMINAL_SEGMENT_BITS / 8;
     const micros = Math.max(1, Math.round((bytes * 8 * 1e6) / sample.throughputBps));
     out.push([`${prefix}xb`, Math.round(bytes)], [`${prefix}xu`, micros]);
+    if (sample.listener) {
+      const bin = binOf(sample.throughputBps, THROUGHPUT_BIN_BOUNDS_BPS);
+      out.push([`${prefix}x${bin}n`, 1], [`${prefix}x${bin}b`, Math.round(bytes)], [`${prefix}x${bin}u`, micros]);
+    }
   }
   return out;
 }
 
 /** Field names of one minute, for deleting buckets that aged out. */
 export function bucketFields(minute: number): string[] {
-  return CDN_IDS.flatMap((cdn) => METRICS.map((m) => `${minute}:${cdn}:${m}`));
+  return CDN_IDS.flatMap((cdn) => [...METRICS, ...BIN_METRICS].map((m) => `${minute}:${cdn}:${m}`));
 }
 
 /** A region hash (field -> count) as Redis or the benchmark holds it -> buckets per CDN, oldest first, recent only. */
@@ -100,7 +124,7 @@ export function parseRegionHash(hash: Record<string, unknown> | null | undefined
     if (!Number.isInteger(minute) || minute > current || minute <= current - RETENTION_BUCKETS) continue;
     const cdn = field.slice(first + 1, second);
     const metric = field.slice(second + 1);
-    if (!CDN_SET.has(cdn) || !METRIC_SET.has(metric)) continue;
+    if (!CDN_SET.has(cdn) || !(METRIC_SET.has(metric) || BIN_SET.has(metric))) continue;
     const value = Number(hash[field]);
     if (!Number.isFinite(value)) continue;
     const key = field.slice(0, second);
@@ -112,7 +136,10 @@ export function parseRegionHash(hash: Record<string, unknown> | null | undefined
       if (list) list.push(bucket);
       else series[cdn as CdnId] = [bucket];
     }
-    bucket[metric as Metric] = (bucket[metric as Metric] ?? 0) + value;
+    if (BIN_SET.has(metric)) {
+      bucket.h ??= {};
+      bucket.h[metric] = (bucket.h[metric] ?? 0) + value;
+    } else bucket[metric as Metric] = (bucket[metric as Metric] ?? 0) + value;
   }
   for (const list of Object.values(series)) list.sort(byMinute);
   return series;
@@ -190,7 +217,9 @@ export function measureCdn(buckets: Bucket[] | undefined, now: number, t: Steeri
   let lf = 0;
   let last: number | undefined;
   let health: Health = { status: "up" };
-  let trial = { n: 0, e: 0 };
+  let trial = { n: 0, e: 0, ln: 0, lf: 0 };
+  const cap = LISTENER_SAMPLES_PER_MINUTE;
+  const h: Record<string, number> = {};
   let qn = 0;
   let tn = 0;
   let ts = 0;
@@ -203,7 +232,7 @@ export function measureCdn(buckets: Bucket[] | undefined, now: number, t: Steeri
     const end = Math.min(start + BUCKET_MS, now);
     if (health.status === "down" && start >= (health.since ?? 0) + hysteresis) {
       health = { status: "trial", since: (health.since ?? 0) + hysteresis };
-      trial = { n: 0, e: 0 };
+      trial = { n: 0, e: 0, ln: 0, lf: 0 };
     }
     if (last !== undefined) {
       const f = 2 ** (-(end - last) / healthHalfLife);
@@ -217,20 +246,27 @@ export function measureCdn(buckets: Bucket[] | undefined, now: number, t: Steeri
     e += b.e;
     ln += b.ln ?? 0;
     lf += b.lf ?? 0;
-    const manyFailing = ln <= 0 || lf / ln >= FAILING_LISTENER_SHARE;
     if (health.status === "up") {
-      if (n >= minTrial && e >= MIN_FAILURES && (n - e) / n < threshold && manyFailing) {
+      const r = trimmedAvailability(n, e, ln, lf, cap);
+      const manyFailing = ln <= 0 || lf / ln >= FAILING_LISTENER_SHARE;
+      if (r.n >= minTrial && r.e >= MIN_FAILURES && (r.n - r.e) / r.n < threshold && manyFailing) {
         health = { status: "down", since: end };
       }
     } else if (health.status === "trial") {
       trial.n += b.n;
       trial.e += b.e;
-      if (trial.n >= minTrial) {
-        if ((trial.n - trial.e) / trial.n < threshold && manyFailing) health = { status: "down", since: end };
+      trial.ln += b.ln ?? 0;
+      trial.lf += b.lf ?? 0;
+      const r = trimmedAvailability(trial.n, trial.e, trial.ln, trial.lf, cap);
+      if (r.n >= minTrial) {
+        const manyFailing = trial.ln <= 0 || trial.lf / trial.ln >= FAILING_LISTENER_SHARE;
+        if ((r.n - r.e) / r.n < threshold && manyFailing) health = { status: "down", since: end };
         else {
           health = { status: "up" };
           n = trial.n;
           e = trial.e;
+          ln = trial.ln;
+          lf = trial.lf;
         }
       }
     }
@@ -241,30 +277,71 @@ export function measureCdn(buckets: Bucket[] | undefined, now: number, t: Steeri
     tq += b.tq * w;
     xb += b.xb * w;
     xu += b.xu * w;
+    for (const metric in b.h) h[metric] = (h[metric] ?? 0) + (b.h[metric] ?? 0) * w;
   }
   if (last !== undefined && last < now) {
     const f = 2 ** (-(now - last) / healthHalfLife);
     n *= f;
     e *= f;
+    ln *= f;
+    lf *= f;
   }
   if (health.status === "down") {
     const trialAt = (health.since ?? 0) + hysteresis;
     health = now >= trialAt ? { status: "trial", since: trialAt } : { ...health, trialAt };
   }
-  const ttfbMs = tn > 0 ? ts / tn : undefined;
-  const ttfbTailMs = ttfbMs === undefined ? undefined : ttfbMs + 1.645 * Math.sqrt(Math.max(0, tq / tn - ttfbMs ** 2));
-  const throughputBps = xu > 0 ? (xb * 8 * 1e6) / xu : undefined;
+  // Where samples were binned (listeners known), the trimmed middle of the bins replaces them; the rest count as sent.
+  const ttfb = robustSums(h, "t", ["n", "s", "q"], { n: tn, a: ts, b: tq });
+  const transfer = robustSums(h, "x", ["n", "b", "u"], { n: 0, a: xb, b: xu });
+  const ttfbMs = ttfb.n > 0 ? ttfb.a / ttfb.n : undefined;
+  const ttfbTailMs =
+    ttfbMs === undefined ? undefined : ttfbMs + 1.645 * Math.sqrt(Math.max(0, ttfb.b / ttfb.n - ttfbMs ** 2));
+  const throughputBps = transfer.b > 0 ? (transfer.a * 8 * 1e6) / transfer.b : undefined;
+  const avail = trimmedAvailability(n, e, ln, lf, cap);
   const segmentMs =
     ttfbTailMs === undefined && throughputBps === undefined
       ? undefined
       : (ttfbTailMs ?? 0) + (throughputBps ? (NOMINAL_SEGMENT_BITS / throughputBps) * 1000 : 0);
   return {
     samples: qn,
-    availability: n > 0 ? (n - e) / n : undefined,
+    availability: avail.n > 0 ? (avail.n - avail.e) / avail.n : undefined,
     ttfbMs,
     ttfbTailMs,
     throughputBps,
     segmentMs,
     health,
+  };
+}
+
+/**
+ * Totals with the binned samples replaced by their trimmed middle: `all` holds every sample's sums (count, a, b),
+ * the bins (`<p><i><f>`) the binned ones; what is not binned counts untrimmed. For throughput the count is taken from
+ * the bins only (the plain sums never counted transfers).
+ */
+function robustSums(
+  h: Record<string, number>,
+  prefix: "t" | "x",
+  fields: [string, string, string],
+  all: BinSums,
+): BinSums {
+  const bins: BinSums[] = [];
+  const binned: BinSums = { n: 0, a: 0, b: 0 };
+  for (let i = 0; i < BIN_COUNT; i++) {
+    const bin = {
+      n: h[`${prefix}${i}${fields[0]}`] ?? 0,
+      a: h[`${prefix}${i}${fields[1]}`] ?? 0,
+      b: h[`${prefix}${i}${fields[2]}`] ?? 0,
+    };
+    bins.push(bin);
+    binned.n += bin.n;
+    binned.a += bin.a;
+    binned.b += bin.b;
+  }
+  if (binned.n <= 0) return all;
+  const kept = trimmedSums(bins);
+  return {
+    n: Math.max(0, all.n - binned.n) + kept.n,
+    a: Math.max(0, all.a - binned.a) + kept.a,
+    b: Math.max(0, all.b - binned.b) + kept.b,
   };
 }

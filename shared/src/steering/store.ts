@@ -11,6 +11,7 @@ import { monthOf } from "./cost";
 import {
   BUCKET_MS,
   bucketFields,
+  LISTENER_SAMPLES_PER_MINUTE,
   parseRegionHash,
   type QoeSample,
   RETENTION_BUCKETS,
@@ -37,9 +38,9 @@ export const steeringKeys = {
 
 const QUALITY_KEY_TTL_SECONDS = 3600;
 
-/** A listener's fetch samples that count per region x CDN x minute (about 10 segments a minute are fetched). */
-export const LISTENER_SAMPLES_PER_MINUTE = 4;
-const capKey = (minute: number, country: string, cdn: string, listener: string, what: "n" | "e") =>
+/** `_HLS_throughput` reports that count per listener x region x CDN x minute. */
+export const LISTENER_THROUGHPUT_REPORTS_PER_MINUTE = 2;
+const capKey = (minute: number, country: string, cdn: string, listener: string, what: "n" | "e" | "r") =>
   `steering:cap:${minute}:${country}:${cdn}:${what}:${listener}`;
 const MAX_SAMPLE_AGE_MS = 31 * 24 * 3600 * 1000;
 const MAX_CLOCK_AHEAD_MS = 60_000;
@@ -142,14 +143,26 @@ async function capListeners(
   return { admitted, listenerMarks };
 }
 
-/** Records a player's `_HLS_throughput` on its `_HLS_pathway` (a throughput measurement, not a fetch). */
+/**
+ * Records a player's `_HLS_throughput` on its `_HLS_pathway` (a throughput measurement, not a fetch). With the
+ * listener known, at most `LISTENER_THROUGHPUT_REPORTS_PER_MINUTE` of its reports count per region x CDN x minute
+ * (a player reloads once per manifest TTL; one that reloads in a loop gains nothing).
+ */
 export async function recordThroughputReport(
   redis: SteeringRedis,
-  report: { country: string; continent: string; cdn: CdnId; throughputBps: number; at: number },
+  report: { country: string; continent: string; cdn: CdnId; throughputBps: number; at: number; listener?: string },
 ): Promise<void> {
   const sample: QoeSample = { ...report, bytes: 0, error: false };
   const problem = sampleProblem(sample, report.at);
   if (problem) throw new RangeError(problem);
+  if (report.listener) {
+    const key = capKey(Math.floor(report.at / BUCKET_MS), report.country, report.cdn, report.listener, "r");
+    const p = redis.pipeline();
+    p.incr(key);
+    p.expire(key, 180);
+    const [count] = (await p.exec()) as [number, unknown];
+    if (Number(count) > LISTENER_THROUGHPUT_REPORTS_PER_MINUTE) return;
+  }
   await writeSamples(redis, [sample], "throughput-report", report.at);
 }
 
@@ -173,6 +186,7 @@ async function writeSamples(
   };
   for (const s of samples) add(s, sampleIncrements(s, kind));
   for (const [s, metric] of listenerMarks) add(s, [[`${Math.floor(s.at / BUCKET_MS)}:${s.cdn}:${metric}`, 1]]);
+  if (quality.size === 0) return;
   const p = redis.pipeline();
   const expiredMinute = Math.floor(now / BUCKET_MS) - RETENTION_BUCKETS;
   for (const [key, fields] of quality) {

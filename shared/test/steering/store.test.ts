@@ -7,6 +7,7 @@
 import type {} from "@cadence/local/src/test-bindings";
 import { Redis } from "@upstash/redis";
 import { describe, expect, inject, it } from "vitest";
+import { recordServed } from "../../src/playback/served-media";
 import { createEdgeViewCache } from "../../src/steering/edge-view";
 import type { QoeSample } from "../../src/steering/measurements";
 import { steer } from "../../src/steering/steer";
@@ -64,15 +65,17 @@ describe("recordQoeSamples", () => {
     expect(decision.scores.find((s) => s.cdn === "cloudflare")!.quality.basis).toBe("country AQ");
   });
 
-  it("counts every sample's bytes toward its CDN's month, even when too old for the measurements", async () => {
+  it("never counts a player's bytes toward a CDN's month: commit usage is what the CDNs served", async () => {
     const now = Date.now();
-    const old = now - 25 * 24 * 3600 * 1000;
-    const month = new Date(old).toISOString().slice(0, 7);
-    const key = steeringKeys.usage(month);
+    const key = steeringKeys.usage(new Date(now).toISOString().slice(0, 7));
     const before = Number((await redis.hget(key, "cloudfront")) ?? 0);
-    const result = await recordQoeSamples(redis, [sample({ cdn: "cloudfront", at: old, bytes: 1_000_000 })], now);
+    const result = await recordQoeSamples(redis, [sample({ cdn: "cloudfront", at: now, bytes: 1_000_000_000 })], now);
     expect(result).toEqual({ recorded: 1, rejected: [] });
-    expect(Number(await redis.hget(key, "cloudfront")) - before).toBe(1_000_000);
+    // Other tests' real deliveries may add a few MB meanwhile; the claimed gigabyte never arrives.
+    const afterClaim = Number((await redis.hget(key, "cloudfront")) ?? 0);
+    expect(afterClaim - before).toBeLessThan(1_000_000_000);
+    await recordServed(redis, [{ sessionId: "s-usage", cdn: "cloudfront", bytes: 1_000_000, requests: 1, at: now }]);
+    expect(Number(await redis.hget(key, "cloudfront")) - afterClaim).toBeGreaterThanOrEqual(1_000_000);
   });
 });
 

@@ -118,13 +118,15 @@ export function steeringRoutes(options: { redis?: (env: Env) => Redis } = {}): H
     remember(sessionId, manifest);
     c.header("x-steering-source", source);
 
-    if (report.pathway && report.throughputBps && !report.problem) {
+    // Only a pathway the session has: a player's claim about a CDN it was never given steers nothing.
+    if (report.pathway && report.throughputBps && !report.problem && session.pathways.includes(report.pathway)) {
       const measurement = recordThroughputReport(redis, {
         country: session.country,
         continent: session.continent,
         cdn: report.pathway,
         throughputBps: report.throughputBps,
         at: now,
+        listener: session.sub,
       }).catch((err: unknown) => c.var.log.warn("throughput report not recorded", { err }));
       c.executionCtx.waitUntil(measurement);
       c.header("x-steering-measurement", "recorded");
