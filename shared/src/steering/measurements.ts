@@ -18,8 +18,10 @@ import {
   trimmedSums,
 } from "./robust";
 
-/** A listener's fetch samples that count per region x CDN x minute (players fetch about 10 segments a minute). */
+/** A listener's good fetches that count per region x CDN x minute (players fetch about 10 segments a minute). */
 export const LISTENER_SAMPLES_PER_MINUTE = 4;
+/** A listener's failed fetches that count per region x CDN x minute (a player fails over after one or two). */
+export const LISTENER_FAILURES_PER_MINUTE = 2;
 
 export const BUCKET_MS = 60_000;
 /** Buckets kept per region: enough for the longest hysteresis (10 min) and a trial after it. */
@@ -218,7 +220,7 @@ export function measureCdn(buckets: Bucket[] | undefined, now: number, t: Steeri
   let last: number | undefined;
   let health: Health = { status: "up" };
   let trial = { n: 0, e: 0, ln: 0, lf: 0 };
-  const cap = LISTENER_SAMPLES_PER_MINUTE;
+  const cap = LISTENER_FAILURES_PER_MINUTE;
   const h: Record<string, number> = {};
   let qn = 0;
   let tn = 0;

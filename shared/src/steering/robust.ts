@@ -79,7 +79,7 @@ function scale(x: BinSums, cut: number): void {
 
 /**
  * Availability with the worst listeners set aside: of `ln` reporting listeners, `lf` failed; up to `share` of the
- * listeners are taken out together with `cap` samples each, all of them failures (a flooding account's case).
+ * listeners are taken out together with up to `cap` failures each (the most a listener's failures count per minute).
  */
 export function trimmedAvailability(
   n: number,

@@ -11,6 +11,7 @@ import { monthOf } from "./cost";
 import {
   BUCKET_MS,
   bucketFields,
+  LISTENER_FAILURES_PER_MINUTE,
   LISTENER_SAMPLES_PER_MINUTE,
   parseRegionHash,
   type QoeSample,
@@ -100,12 +101,16 @@ export async function recordQoeSamples(
   return { recorded: accepted.length, rejected };
 }
 
-/** Applies each listener's cap (atomic INCRBY per listener x region x CDN x minute, so concurrent writers agree). */
+/**
+ * Applies each listener's caps (atomic INCRBY per listener x region x CDN x minute, so concurrent writers agree):
+ * successes and failures are capped apart, so a listener that already reported its share of good segments this minute
+ * still reports the failure when its CDN goes down.
+ */
 async function capListeners(
   redis: SteeringRedis,
   samples: QoeSample[],
 ): Promise<{ admitted: QoeSample[]; listenerMarks: Array<[QoeSample, "ln" | "lf"]> }> {
-  const groups = new Map<string, { key: string; errKey: string; samples: QoeSample[] }>();
+  const groups = new Map<string, { okKey: string; errKey: string; ok: QoeSample[]; failed: QoeSample[] }>();
   const admitted: QoeSample[] = [];
   for (const s of samples) {
     if (!s.listener) {
@@ -113,32 +118,36 @@ async function capListeners(
       continue;
     }
     const minute = Math.floor(s.at / BUCKET_MS);
-    const key = capKey(minute, s.country, s.cdn, s.listener, "n");
-    const group = groups.get(key) ?? { key, errKey: capKey(minute, s.country, s.cdn, s.listener, "e"), samples: [] };
-    group.samples.push(s);
-    groups.set(key, group);
+    const okKey = capKey(minute, s.country, s.cdn, s.listener, "n");
+    const group = groups.get(okKey) ?? {
+      okKey,
+      errKey: capKey(minute, s.country, s.cdn, s.listener, "e"),
+      ok: [],
+      failed: [],
+    };
+    (s.error ? group.failed : group.ok).push(s);
+    groups.set(okKey, group);
   }
   const listenerMarks: Array<[QoeSample, "ln" | "lf"]> = [];
   if (groups.size === 0) return { admitted, listenerMarks };
   const p = redis.pipeline();
   const list = [...groups.values()];
   for (const g of list) {
-    p.incrby(g.key, g.samples.length);
-    p.expire(g.key, 180);
-    p.incrby(g.errKey, g.samples.filter((x) => x.error).length);
+    p.incrby(g.okKey, g.ok.length);
+    p.expire(g.okKey, 180);
+    p.incrby(g.errKey, g.failed.length);
     p.expire(g.errKey, 180);
   }
   const replies = (await p.exec()) as unknown[];
   list.forEach((g, i) => {
-    const total = Number(replies[i * 4]);
-    const errors = g.samples.filter((x) => x.error).length;
-    const errorTotal = Number(replies[i * 4 + 2]);
-    const before = total - g.samples.length;
-    const room = Math.max(0, Math.min(g.samples.length, LISTENER_SAMPLES_PER_MINUTE - before));
-    admitted.push(...g.samples.slice(0, room));
-    const first = g.samples[0] as QoeSample;
-    if (before === 0) listenerMarks.push([first, "ln"]);
-    if (errors > 0 && errorTotal - errors === 0) listenerMarks.push([first, "lf"]);
+    const okBefore = Number(replies[i * 4]) - g.ok.length;
+    const errBefore = Number(replies[i * 4 + 2]) - g.failed.length;
+    const room = (cap: number, before: number, n: number) => Math.max(0, Math.min(n, cap - before));
+    admitted.push(...g.ok.slice(0, room(LISTENER_SAMPLES_PER_MINUTE, okBefore, g.ok.length)));
+    admitted.push(...g.failed.slice(0, room(LISTENER_FAILURES_PER_MINUTE, errBefore, g.failed.length)));
+    const first = (g.ok[0] ?? g.failed[0]) as QoeSample;
+    if (okBefore + errBefore === 0) listenerMarks.push([first, "ln"]);
+    if (g.failed.length > 0 && errBefore === 0) listenerMarks.push([g.failed[0] as QoeSample, "lf"]);
   });
   return { admitted, listenerMarks };
 }
