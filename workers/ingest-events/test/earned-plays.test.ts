@@ -16,6 +16,7 @@ import {
   playbackSession,
   postEvents,
   serveMedia,
+  tokenFor,
   uuid,
 } from "./helpers";
 
@@ -156,4 +157,77 @@ describe("qualified streams are earned", () => {
     });
     expect(wrong.status).toBe(400);
   });
+});
+
+describe("implausible patterns", () => {
+  /** Waits until the session was judged: a qualified stream of its track, or a flagged session; says which. */
+  async function judged(session: { id: string; trackId: string }): Promise<string[]> {
+    return eventually(async () => {
+      const flagged = (await origin<FraudReport>("/v1/internal/fraud/report?limit=500")).body.pending.find(
+        (p) => p.session_id === session.id,
+      );
+      if (flagged) return flagged.reasons;
+      const stats = await originStats(`?track_id=${session.trackId}`);
+      return stats.qualified_streams.total > 0 ? [] : undefined;
+    }, `session ${session.id} judged`);
+  }
+
+  it("flags many accounts on one device, from the fourth in a day", async () => {
+    const device = `farm-phone-${uuid()}`;
+    const now = Date.now();
+    const verdicts: string[][] = [];
+    for (let i = 0; i < 5; i++) {
+      const sub = `farm-account-${uuid()}`;
+      const s = await playbackSession(sub, `trk-farm-${uuid()}`, {
+        createdAt: now - 200_000,
+        expiresAt: now + 600_000,
+        deviceId: device,
+      });
+      await serveMedia(s.id, 190);
+      expect((await postEvents(await tokenFor(sub), listened(s.id, s.trackId, 180_000))).status).toBe(200);
+      verdicts.push(await judged(s)); // one after another: each is judged against the accounts before it
+    }
+    expect(verdicts).toEqual([[], [], [], ["shared-device"], ["shared-device"]]);
+  }, 60_000);
+
+  it("flags an account looping one track past 25 sessions a day", async () => {
+    const sub = `looper-${uuid()}`;
+    const token = await tokenFor(sub);
+    const track = `trk-loop-${uuid()}`;
+    const now = Date.now();
+    const sessions = [];
+    for (let i = 0; i < 27; i++) {
+      const s = await playbackSession(sub, track, { createdAt: now - 200_000 + i, expiresAt: now + 600_000 });
+      await serveMedia(s.id, 190);
+      sessions.push(s);
+    }
+    // The first 25 in one request, then the 26th and 27th.
+    expect(
+      (
+        await postEvents(
+          token,
+          sessions.slice(0, 25).flatMap((s) => listened(s.id, track, 180_000)),
+        )
+      ).status,
+    ).toBe(200);
+    await eventually(async () => {
+      const stats = await originStats(`?track_id=${track}`);
+      return stats.qualified_streams.total === 25 ? true : undefined;
+    }, "25 qualified streams of the track");
+    for (const [i, s] of sessions.slice(25).entries()) {
+      expect((await postEvents(token, listened(s.id, track, 180_000))).status).toBe(200);
+      const verdict = await eventually(
+        async () => {
+          const r = await origin<FraudReport>("/v1/internal/fraud/report?limit=500");
+          const flagged = r.body.pending.find((p) => p.session_id === s.id);
+          if (flagged) return flagged.reasons;
+          const total = (await originStats(`?track_id=${track}`)).qualified_streams.total;
+          return total > 25 + i ? ["counted"] : undefined;
+        },
+        `loop session ${i + 26} judged`,
+      );
+      expect(verdict).toEqual(["repeat-loop"]);
+    }
+    expect((await originStats(`?track_id=${track}`)).qualified_streams.total).toBe(25);
+  }, 60_000);
 });

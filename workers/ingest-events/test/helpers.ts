@@ -8,6 +8,7 @@ import { EVENTS_SIGNATURE_HEADER, signEventsRequest } from "@cadence/shared/even
 import { recordServed } from "@cadence/shared/playback/served-media";
 import type { PlaybackSession } from "@cadence/shared/playback/session";
 import { Redis } from "@upstash/redis/cloudflare";
+import { importJWK, type JWK, SignJWT } from "jose";
 import { expect } from "vitest";
 
 export const redis = new Redis({
@@ -38,6 +39,22 @@ export async function listener(email = "premium@demo.test"): Promise<{ token: st
 }
 
 export const uuid = () => crypto.randomUUID();
+
+const originKey = JSON.parse(env.TEST_SIGNING_JWK) as JWK & { kid: string };
+
+/** A listener access token for any account id, signed with the origin's real key (for many-listener tests). */
+export async function tokenFor(sub: string, country = "DE"): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ tier: "premium", country, scope: "listener" })
+    .setProtectedHeader({ alg: "ES256", kid: originKey.kid })
+    .setIssuer(env.AUTH_ISSUER)
+    .setAudience(env.AUTH_AUDIENCE)
+    .setSubject(sub)
+    .setJti(crypto.randomUUID())
+    .setIssuedAt(now)
+    .setExpirationTime(now + 600)
+    .sign(await importJWK(originKey, "ES256"));
+}
 export const iso = (ms: number) => new Date(ms).toISOString();
 export const DAY = 86_400_000;
 

@@ -6,36 +6,20 @@
  * the worst listeners are trimmed); and when every listener on a CDN fails, as in a real outage, the CDN goes down and
  * its share goes to the others at once, well within one steering TTL. Each test plays from its own country.
  */
-import { env } from "cloudflare:workers";
 import type { CdnId } from "@cadence/shared/cdn/cdn-id";
 import { monthOf } from "@cadence/shared/steering/cost";
 import { steer } from "@cadence/shared/steering/steer";
 import { readSteeringView, steeringKeys } from "@cadence/shared/steering/store";
-import { importJWK, type JWK, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { eventually, listener, playbackSession, postEvents, qoe, redis, uuid } from "./helpers";
+import { eventually, listener, playbackSession, postEvents, qoe, redis, tokenFor, uuid } from "./helpers";
 
-const originKey = JSON.parse(env.TEST_SIGNING_JWK) as JWK & { kid: string };
 const CDNS: CdnId[] = ["cloudfront", "akamai", "cloudflare"];
-
-async function tokenFor(sub: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ tier: "premium", country: "NZ", scope: "listener" })
-    .setProtectedHeader({ alg: "ES256", kid: originKey.kid })
-    .setIssuer(env.AUTH_ISSUER)
-    .setAudience(env.AUTH_AUDIENCE)
-    .setSubject(sub)
-    .setJti(uuid())
-    .setIssuedAt(now)
-    .setExpirationTime(now + 600)
-    .sign(await importJWK(originKey, "ES256"));
-}
 
 const cfOf = (country: string) => ({ country, continent: "OC", colo: "AKL", asn: 9500 });
 
 /** A listener with a live session in the country, and a way to send QoE as its player would. */
 async function listenerIn(country: string, sub = `listener-${uuid()}`) {
-  const token = await tokenFor(sub);
+  const token = await tokenFor(sub, "NZ");
   const session = await playbackSession(sub, `trk-${uuid()}`, { country, continent: "OC" });
   return {
     sub,
