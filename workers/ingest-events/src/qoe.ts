@@ -66,7 +66,7 @@ function sessionProblem(e: QoeSegmentEvent & EnrichedEvent, session: PlaybackSes
 }
 
 export async function feedSteering(redis: SteeringRedis, intake: QoeIntake, log: Logger): Promise<void> {
-  if (intake.ignored.length) log.warn("QoE reports not used for steering", { ignored: intake.ignored.slice(0, 5) });
+  if (intake.ignored.length) log.info("QoE reports not used for steering", { ignored: intake.ignored.slice(0, 5) });
   if (intake.samples.length === 0) return;
   try {
     const { rejected } = await recordQoeSamples(redis, intake.samples);

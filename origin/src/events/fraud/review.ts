@@ -9,7 +9,6 @@ import { FRAUD_REASONS } from "@cadence/shared/events/earned-play";
 import { and, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { auditLog, streamVerdicts } from "../../db/schema";
-import { serializedWrite } from "../store";
 import { syncQualifiedStreams } from "./earned-plays";
 
 export interface ReportQuery {
@@ -96,49 +95,48 @@ export function decide(
   requestId: string | undefined,
   now = Date.now(),
 ): Promise<DecisionResult[]> {
-  return serializedWrite(() =>
-    db.transaction(async (tx) => {
-      const ids = decisions.map((d) => d.session_id);
-      const found = new Map(
-        (await tx.select().from(streamVerdicts).where(inArray(streamVerdicts.sessionId, ids))).map((v) => [
-          v.sessionId,
-          v,
-        ]),
-      );
-      const results: DecisionResult[] = [];
-      for (const d of decisions) {
-        const before = found.get(d.session_id);
-        if (!before) {
-          results.push({ session_id: d.session_id, status: "not-found" });
-          continue;
-        }
-        const status = d.decision === "clear" ? "cleared" : "confirmed";
-        await tx
-          .update(streamVerdicts)
-          .set({ status, reviewedBy: actor.sub, reviewedAt: now, note: d.note ?? null })
-          .where(eq(streamVerdicts.sessionId, d.session_id));
-        await tx.insert(auditLog).values({
-          id: randomUUID(),
-          at: now,
-          actorSub: actor.sub,
-          actorEmail: actor.email ?? null,
-          action: `fraud.stream.${d.decision}`,
-          entity: "stream-verdict",
-          entityVersion: null,
-          oldValue: JSON.stringify({ session_id: d.session_id, status: before.status, reasons: before.reasons }),
-          newValue: JSON.stringify({ session_id: d.session_id, status, note: d.note ?? null }),
-          requestId: requestId ?? null,
-        });
-        results.push({ session_id: d.session_id, status, previous: before.status });
+  // Its own transaction; a landing in progress holds the writer lock and this waits for it (5 s busy timeout).
+  return db.transaction(async (tx) => {
+    const ids = decisions.map((d) => d.session_id);
+    const found = new Map(
+      (await tx.select().from(streamVerdicts).where(inArray(streamVerdicts.sessionId, ids))).map((v) => [
+        v.sessionId,
+        v,
+      ]),
+    );
+    const results: DecisionResult[] = [];
+    for (const d of decisions) {
+      const before = found.get(d.session_id);
+      if (!before) {
+        results.push({ session_id: d.session_id, status: "not-found" });
+        continue;
       }
-      await syncQualifiedStreams(
-        tx,
-        results.filter((r) => r.status !== "not-found").map((r) => r.session_id),
-        now,
-      );
-      return results;
-    }),
-  );
+      const status = d.decision === "clear" ? "cleared" : "confirmed";
+      await tx
+        .update(streamVerdicts)
+        .set({ status, reviewedBy: actor.sub, reviewedAt: now, note: d.note ?? null })
+        .where(eq(streamVerdicts.sessionId, d.session_id));
+      await tx.insert(auditLog).values({
+        id: randomUUID(),
+        at: now,
+        actorSub: actor.sub,
+        actorEmail: actor.email ?? null,
+        action: `fraud.stream.${d.decision}`,
+        entity: "stream-verdict",
+        entityVersion: null,
+        oldValue: JSON.stringify({ session_id: d.session_id, status: before.status, reasons: before.reasons }),
+        newValue: JSON.stringify({ session_id: d.session_id, status, note: d.note ?? null }),
+        requestId: requestId ?? null,
+      });
+      results.push({ session_id: d.session_id, status, previous: before.status });
+    }
+    await syncQualifiedStreams(
+      tx,
+      results.filter((r) => r.status !== "not-found").map((r) => r.session_id),
+      now,
+    );
+    return results;
+  });
 }
 
 /** Verdict counts per status (for tests and the stats page). */
