@@ -18,7 +18,7 @@ export const FRAUD_REASONS = [
   "track-not-in-session",
   /** The play names a device the session was not minted for. */
   "device-not-in-session",
-  /** More listening reported than the session lasted (mint to end, expiry, or the last report). */
+  /** More listening reported than the session lasted (mint to expiry, or to the last report). */
   "listening-exceeds-session",
   /** Too little media was served to the session for the listening it reports (no playlist, segments or bytes). */
   "media-not-served",
@@ -111,8 +111,10 @@ export function sessionReasons(
   if (play.userIds.some((u) => u !== session.sub)) reasons.push("session-user-mismatch");
   if (play.trackIds.some((t) => t !== session.trackId)) reasons.push("track-not-in-session");
   if (play.deviceIds.some((d) => d !== session.deviceId)) reasons.push("device-not-in-session");
-  // The session cannot have lasted past its end, its expiry, or the moment its last report arrived.
-  const end = Math.min(session.endedAt ?? Number.POSITIVE_INFINITY, session.expiresAt, play.lastReceivedAt);
+  // Listening cannot outlast the session's expiry or the moment its last report arrived. Not its `endedAt`: a session
+  // displaced by the next track's (the web player mints it once the current one is fully buffered) stops getting
+  // media, but its listener plays on from the buffer; what was served is checked below.
+  const end = Math.min(session.expiresAt, play.lastReceivedAt);
   if (play.msPlayed > end - session.createdAt + rules.lifetimeSlackMs) reasons.push("listening-exceeds-session");
   const neededBytes = Math.floor(((play.msPlayed / 1000) * rules.minServedBitsPerSecond) / 8);
   if (served.playlists < 1 || served.requests < 1 || served.bytes < neededBytes) reasons.push("media-not-served");
