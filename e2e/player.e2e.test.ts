@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { apiJson, eventually, forgetLastAdBreak, landedEvents, tokenFor } from "./support/api";
+import { apiJson, eventually, forgetLastAdBreak, landedEvents, servedTo, tokenFor } from "./support/api";
 import { launchChromium, openPage, screenshot } from "./support/browser";
 import { E2E_RELEASE } from "./support/catalog-fixture";
 import {
@@ -88,6 +88,12 @@ describe("listening", () => {
     expect(types).toContain("play_start");
     expect(types).toContain("qoe_segment");
     expect(new Set(sent.map((e) => e.session_id))).toEqual(new Set([playing.session]));
+    // The play is backed by media the delivery side counted for its session (the evidence an earned play needs).
+    const served = await eventually(async () => {
+      const s = await servedTo(platform, playing.session);
+      return s.playlists > 0 && s.bytes > 0 ? s : undefined;
+    }, "the session's served media to be counted");
+    expect(served.requests).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
 

@@ -5,6 +5,7 @@
  */
 import { adLastBreakKey, adSessionBreakKey } from "@cadence/shared/ads/keys";
 import { EVENTS_SIGNATURE_HEADER, signEventsRequest } from "@cadence/shared/events/signature";
+import { parseServed, type ServedMedia, servedMediaKey } from "@cadence/shared/playback/served-media";
 import { Redis } from "ioredis";
 import type { PlatformInfo } from "./platform";
 
@@ -96,6 +97,16 @@ export async function adBreakOf(
   try {
     const raw = await redis.get(adSessionBreakKey(sessionId));
     return raw ? (JSON.parse(raw) as { ads: Array<{ campaignId: string }> }) : { ads: [] };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** What the delivery side counted for a session (served-media.ts): media playlists, and bytes per CDN pathway. */
+export async function servedTo(platform: PlatformInfo, sessionId: string): Promise<ServedMedia> {
+  const redis = new Redis(platform.redisUrl);
+  try {
+    return parseServed(await redis.hgetall(servedMediaKey(sessionId)));
   } finally {
     redis.disconnect();
   }
