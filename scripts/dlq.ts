@@ -17,8 +17,8 @@ import { parseArgs } from "node:util";
 import { localPorts } from "./ports";
 
 const ports = localPorts();
-const eventsUrl = process.env.EVENTS_URL ?? `http://${ports.HOST}:${ports.INGEST_EVENTS_PORT}`;
-const apiUrl = process.env.API_URL ?? `http://${ports.HOST}:${ports.API_PORT}`;
+const eventsUrl = process.env.EVENTS_URL ?? `http://${ports.HOST}:${ports.EDGE_PORT}`;
+const apiUrl = process.env.API_URL ?? `http://${ports.HOST}:${ports.EDGE_PORT}`;
 
 interface DeadLetter {
   batch_id: string;

@@ -72,6 +72,7 @@ async function viaOrigin(): Promise<Outcome> {
 
 async function inProcess(): Promise<IngestReport> {
   const config = loadConfig({
+    CADENCE_ENV: "development",
     ...process.env,
     DATA_DIR: dataDir,
     UPSTASH_REDIS_REST_URL: `http://${ports.HOST}:${ports.REDIS_BRIDGE_PORT}`,

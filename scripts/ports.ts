@@ -5,11 +5,8 @@ export interface LocalPorts {
   HOST: string;
   ORIGIN_PORT: number;
   REDIS_BRIDGE_PORT: number;
+  /** The whole edge (front door, api, playback, ingest-events, ads) in one workerd. */
   EDGE_PORT: number;
-  API_PORT: number;
-  PLAYBACK_PORT: number;
-  INGEST_EVENTS_PORT: number;
-  ADS_PORT: number;
   /** CDN stand-ins (local/src/cdn): CloudFront and Akamai. */
   CLOUDFRONT_PORT: number;
   AKAMAI_PORT: number;
@@ -19,11 +16,7 @@ const DEFAULTS: LocalPorts = {
   HOST: "127.0.0.1",
   ORIGIN_PORT: 8080,
   REDIS_BRIDGE_PORT: 8079,
-  EDGE_PORT: 8786,
-  API_PORT: 8787,
-  PLAYBACK_PORT: 8788,
-  INGEST_EVENTS_PORT: 8789,
-  ADS_PORT: 8790,
+  EDGE_PORT: 8787,
   CLOUDFRONT_PORT: 8091,
   AKAMAI_PORT: 8092,
 };

@@ -1,16 +1,20 @@
 /**
  * `npm start`: the whole platform on this machine, on embedded defaults.
  *
- * Starts Redis (or uses the one on 6379), the Upstash REST bridge, the origin (migrations, keys, demo seed), then the
- * four workers and the front door in workerd through `wrangler dev`, waits until each answers `/health`, and prints
- * where everything listens. Ctrl-C stops every process it started.
+ * Starts Redis (or uses the one on 6379), the Upstash REST bridge, the origin (migrations, keys, demo seed) and the CDN
+ * stand-ins in this process, then the whole edge (the front door and the four workers) in one workerd through one
+ * `wrangler dev` (local/src/local-edge.ts), waits until each worker answers `/health` through the front door, and
+ * prints where everything listens. Ctrl-C stops every process it started.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { playbackEnvLines, playbackSecrets } from "@cadence/local/src/cdn/secrets";
-import { type DevStack, startDevStack } from "@cadence/local/src/dev-stack";
+import { knobsFromEnv } from "@cadence/local/src/cdn/knobs";
+import { type PlaybackSecrets, playbackSecrets } from "@cadence/local/src/cdn/secrets";
+import { startCdnStandIn } from "@cadence/local/src/cdn/stand-ins";
+import { type DevStack, devSecrets, startDevStack } from "@cadence/local/src/dev-stack";
+import { writeLocalEdgeConfigs } from "@cadence/local/src/local-edge";
 import { seedDemoCatalog } from "./demo-catalog/seed";
 import { localPorts } from "./ports";
 
@@ -19,142 +23,107 @@ const ports = localPorts();
 const dataDir = resolve(root, process.env.DATA_DIR ?? ".data");
 const children: ChildProcess[] = [];
 let stack: DevStack | undefined;
+const standIns: Array<{ close(): Promise<void> }> = [];
 let stopping = false;
 
-// Inspector ports follow the worker ports (9231.. by default), so a second run with PORT_OFFSET does not collide.
+// The inspector port follows the edge port (9231 by default), so a second run with PORT_OFFSET does not collide.
 const INSPECTOR_SHIFT = 9231 - 8787;
-/** The front door owns no state and declares no vars: only its four service bindings. */
-const FRONT_DOOR_CONFIG = "workers/front-door/wrangler.toml";
-const WORKERS = [
-  { name: "api", config: "workers/api/wrangler.toml", port: ports.API_PORT },
-  { name: "playback", config: "workers/playback/wrangler.toml", port: ports.PLAYBACK_PORT },
-  { name: "ingest-events", config: "workers/ingest-events/wrangler.toml", port: ports.INGEST_EVENTS_PORT },
-  { name: "ads", config: "workers/ads/wrangler.toml", port: ports.ADS_PORT },
-  { name: "edge front door", config: FRONT_DOOR_CONFIG, port: ports.EDGE_PORT },
-].map((w, i) => ({ ...w, inspector: ports.API_PORT + INSPECTOR_SHIFT + i }));
 
 async function main(): Promise<void> {
   const started = Date.now();
   const host = ports.HOST;
   const originUrl = process.env.ORIGIN_URL ?? `http://${host}:${ports.ORIGIN_PORT}`;
+  const bridgeUrl = `http://${host}:${ports.REDIS_BRIDGE_PORT}`;
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = devSecrets(dataDir);
+  const CDNS = [
+    { name: "cloudfront" as const, port: ports.CLOUDFRONT_PORT },
+    { name: "akamai" as const, port: ports.AKAMAI_PORT },
+  ];
+  // The edge: the front door and the four workers in one `wrangler dev` (one workerd, one port). Each worker's
+  // generated config sits in the data folder with a private .dev.vars: its own secrets and the development settings.
+  const edge = {
+    ENVIRONMENT: "development",
+    ORIGIN_URL: originUrl,
+    JWKS_URL: `${originUrl}/.well-known/jwks.json`,
+    AUTH_ISSUER: process.env.AUTH_ISSUER ?? originUrl,
+    AUTH_AUDIENCE: process.env.AUTH_AUDIENCE ?? "cadence-edge",
+    UPSTASH_REDIS_REST_URL: bridgeUrl,
+    UPSTASH_REDIS_REST_TOKEN: secrets.redisRestToken,
+    SERVICE_TOKEN: secrets.serviceToken,
+  };
+  const configs = writeLocalEdgeConfigs(root, join(dataDir, "wrangler", "configs"), [
+    // The pages it serves reach the other workers through the front door (their own origin) and drive the stand-ins.
+    {
+      worker: "api",
+      devVars: { ...edge, CDN_STAND_IN_URLS: CDNS.map((c) => `${c.name}=http://${host}:${c.port}`).join(",") },
+    },
+    {
+      worker: "playback",
+      devVars: {
+        ...edge,
+        ...playbackSecretVars(playbackSecrets(dataDir)),
+        CLOUDFRONT_BASE_URL: `http://${host}:${ports.CLOUDFRONT_PORT}`,
+        AKAMAI_BASE_URL: `http://${host}:${ports.AKAMAI_PORT}`,
+      },
+    },
+    { worker: "ingest-events", devVars: { ...edge, EVENTS_INGEST_SECRET: secrets.eventsIngestSecret } },
+    { worker: "ads", devVars: { ...edge, ADS_BEACON_SECRET: adsBeaconSecret(dataDir) } },
+  ]);
+  const args = ["dev", ...configs.flatMap((c) => ["-c", c])];
+  args.push("--ip", host, "--port", String(ports.EDGE_PORT));
+  args.push("--inspector-port", String(ports.EDGE_PORT + INSPECTOR_SHIFT));
+  args.push("--persist-to", join(dataDir, "wrangler", "state"));
+  args.push("--show-interactive-dev-session=false", "--log-level", "warn");
+  // wrangler's own entry point, without the launcher process its bin script would add.
+  const cli = join(root, "node_modules", "wrangler", "wrangler-dist", "cli.js");
+  const child = spawn(process.execPath, ["--no-warnings", cli, ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+    // No network here: use miniflare's built-in `request.cf` instead of fetching one from Cloudflare.
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: "false",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      // This run's own registry, so nothing meets another checkout's workers.
+      WRANGLER_REGISTRY_PATH: join(dataDir, "wrangler", "registry"),
+    },
+  });
+  supervise("edge", child);
+
+  // The origin and Redis start while workerd bundles and starts the workers.
   stack = await startDevStack({
     dataDir,
     host,
     originPort: ports.ORIGIN_PORT,
     bridgePort: ports.REDIS_BRIDGE_PORT,
-    env: { ...process.env, AUTH_ISSUER: process.env.AUTH_ISSUER ?? originUrl },
+    // The local stack is development unless told otherwise; a deployed origin defaults to production.
+    env: { CADENCE_ENV: "development", ...process.env, AUTH_ISSUER: process.env.AUTH_ISSUER ?? originUrl },
   });
   log(`redis      ${stack.redis.url}${stack.redis.owned ? " (started by npm start)" : " (already running)"}`);
   // The demo catalog is generated and ingested in the background; the services answer meanwhile.
-  if (process.env.CADENCE_ENV !== "production" && process.env.DEMO_CATALOG !== "off") {
+  if ((process.env.CADENCE_ENV ?? "development") !== "production" && process.env.DEMO_CATALOG !== "off") {
     void seedDemoCatalog({ dataDir, originUrl: stack.origin.url, serviceToken: stack.secrets.serviceToken, log });
   }
 
-  // Secrets go to an ignored env file that wrangler reads; plain settings go as --var so they override wrangler.toml.
-  const envFile = join(dataDir, "edge.env");
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(
-    envFile,
-    `UPSTASH_REDIS_REST_TOKEN=${stack.secrets.redisRestToken}\nSERVICE_TOKEN=${stack.secrets.serviceToken}\n`,
-    { mode: 0o600 },
-  );
-  // The events consumer's HMAC secret goes to the ingest-events worker only (the origin checks it on every landing).
-  const eventsEnvFile = join(dataDir, "ingest-events.env");
-  writeFileSync(eventsEnvFile, `EVENTS_INGEST_SECRET=${stack.secrets.eventsIngestSecret}\n`, { mode: 0o600 });
-  // Playback: its signing secrets go to the playback worker only; the CDN stand-ins read the same data folder.
-  const playbackEnvFile = join(dataDir, "playback.env");
-  writeFileSync(playbackEnvFile, `${playbackEnvLines(playbackSecrets(dataDir))}\n`, { mode: 0o600 });
-  // The ads worker's beacon HMAC secret: generated once per data folder, given to the ads worker only.
-  const adsEnvFile = join(dataDir, "ads.env");
-  if (!existsSync(adsEnvFile)) {
-    writeFileSync(adsEnvFile, `ADS_BEACON_SECRET=${randomBytes(32).toString("base64url")}\n`, { mode: 0o600 });
-  }
-  const CDNS = [
-    { name: "cloudfront", port: ports.CLOUDFRONT_PORT },
-    { name: "akamai", port: ports.AKAMAI_PORT },
-  ];
+  // The CDN stand-ins run in this process (they are small HTTP servers): fewer processes, less memory.
   for (const cdn of CDNS) {
-    const child = spawn(join(root, "node_modules", ".bin", "tsx"), ["local/src/cdn/main.ts", cdn.name], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-      env: {
-        ...process.env,
-        CDN_HOST: host,
-        CDN_PORT: String(cdn.port),
-        ORIGIN_URL: originUrl,
-        SERVICE_TOKEN: stack.secrets.serviceToken,
-        DATA_DIR: dataDir,
-        UPSTASH_REDIS_REST_URL: stack.bridge.url,
-        UPSTASH_REDIS_REST_TOKEN: stack.secrets.redisRestToken,
-      },
-    });
-    supervise(`${cdn.name} stand-in`, child);
-  }
-  const vars = {
-    ORIGIN_URL: originUrl,
-    JWKS_URL: `${originUrl}/.well-known/jwks.json`,
-    AUTH_ISSUER: process.env.AUTH_ISSUER ?? originUrl,
-    AUTH_AUDIENCE: process.env.AUTH_AUDIENCE ?? "cadence-edge",
-    UPSTASH_REDIS_REST_URL: stack.bridge.url,
-  };
-  for (const worker of WORKERS) {
-    const args = [
-      "wrangler",
-      "dev",
-      "-c",
-      worker.config,
-      "--ip",
+    const standIn = await startCdnStandIn(cdn.name, {
+      originUrl,
+      serviceToken: secrets.serviceToken,
+      secrets: playbackSecrets(dataDir),
       host,
-      "--port",
-      String(worker.port),
-      "--inspector-port",
-      String(worker.inspector),
-      "--persist-to",
-      join(
-        dataDir,
-        "wrangler",
-        worker.config === FRONT_DOOR_CONFIG ? "edge" : (worker.config.split("/")[1] ?? worker.name),
-      ),
-      "--env-file",
-      envFile,
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      "warn",
-    ];
-    if (worker.config !== FRONT_DOOR_CONFIG) for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-    if (worker.name === "ingest-events") args.push("--env-file", eventsEnvFile);
-    if (worker.name === "ads") args.push("--env-file", adsEnvFile);
-    if (worker.name === "playback") {
-      args.push("--env-file", playbackEnvFile);
-      args.push("--var", `CLOUDFRONT_BASE_URL:http://${host}:${ports.CLOUDFRONT_PORT}`);
-      args.push("--var", `AKAMAI_BASE_URL:http://${host}:${ports.AKAMAI_PORT}`);
-    }
-    if (worker.name === "api") {
-      // The pages it serves (player, consoles) reach the other workers and the stand-ins' knobs at these addresses.
-      args.push("--var", `PLAYBACK_PUBLIC_URL:http://${host}:${ports.PLAYBACK_PORT}`);
-      args.push("--var", `EVENTS_PUBLIC_URL:http://${host}:${ports.INGEST_EVENTS_PORT}`);
-      args.push("--var", `ADS_PUBLIC_URL:http://${host}:${ports.ADS_PORT}`);
-      args.push("--var", `CDN_STAND_IN_URLS:${CDNS.map((c) => `${c.name}=http://${host}:${c.port}`).join(",")}`);
-    }
-    const child = spawn(join(root, "node_modules", ".bin", "wrangler"), args.slice(1), {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-      // No network here: use miniflare's built-in `request.cf` instead of fetching one from Cloudflare.
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        // This run's own registry, so service bindings find this run's workers even if another checkout runs too.
-        WRANGLER_REGISTRY_PATH: join(dataDir, "wrangler", "registry"),
-      },
+      port: cdn.port,
+      knobs: knobsFromEnv(process.env),
     });
-    supervise(worker.name, child);
+    standIns.push(standIn);
   }
 
+  const edgeUrl = `http://${host}:${ports.EDGE_PORT}`;
+  // The front door's /health/<worker> reaches each worker's own /health over its service binding.
   await Promise.all([
-    ...WORKERS.map((w) => waitHealthy(`http://${host}:${w.port}/health`, w.name)),
+    ...EDGE_WORKERS.map((w) => waitHealthy(`${edgeUrl}/health/${w}`, w)),
     ...CDNS.map((c) => waitHealthy(`http://${host}:${c.port}/__health`, `${c.name} stand-in`)),
   ]);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -162,12 +131,12 @@ async function main(): Promise<void> {
   const rows: Array<[string, string]> = [
     ["origin", originUrl],
     ["redis (Upstash REST bridge)", stack.bridge.url],
-    ...WORKERS.map((w) => [w.name, `http://${host}:${w.port}`] as [string, string]),
+    ["edge (front door, api, playback, ingest-events, ads)", edgeUrl],
     ...CDNS.map((c) => [`${c.name} stand-in (CDN)`, `http://${host}:${c.port}`] as [string, string]),
   ];
-  for (const [name, url] of rows) log(`  ${name.padEnd(30)} ${url}`);
-  log(`\nOpen the player:  http://${host}:${ports.API_PORT}/   (ops console /ops, advertiser console /advertiser)`);
-  log(`\nTry: curl -s http://${host}:${ports.API_PORT}/v1/auth/login -H 'content-type: application/json' \\`);
+  for (const [name, url] of rows) log(`  ${name.padEnd(52)} ${url}`);
+  log(`\nOpen the player:  ${edgeUrl}/   (ops console /ops, advertiser console /advertiser)`);
+  log(`\nTry: curl -s ${edgeUrl}/v1/auth/login -H 'content-type: application/json' \\`);
   log(`       -d '{"email":"premium@demo.test","password":"demo-password"}'`);
   log("Ctrl-C stops everything.");
 }
@@ -233,8 +202,28 @@ async function stop(code: number): Promise<void> {
         }),
     ),
   );
+  await Promise.all(standIns.map((s) => s.close().catch(() => undefined)));
   await stack?.close();
   process.exit(code);
+}
+
+const EDGE_WORKERS = ["api", "playback", "ingest-events", "ads"] as const;
+
+function playbackSecretVars(secrets: PlaybackSecrets): Record<string, string> {
+  return {
+    PLAYBACK_TOKEN_SECRET: secrets.playbackTokenSecret,
+    CLOUDFLARE_CDN_TOKEN_SECRET: secrets.cloudflareCdnTokenSecret,
+    CLOUDFRONT_PRIVATE_KEY: secrets.cloudfrontPrivateKey,
+    CLOUDFRONT_KEY_PAIR_ID: secrets.cloudfrontKeyPairId,
+    AKAMAI_EDGEAUTH_KEY: secrets.akamaiEdgeAuthKey,
+  };
+}
+
+/** The ads worker's beacon HMAC secret: generated once per data folder, given to the ads worker only. */
+function adsBeaconSecret(dir: string): string {
+  const path = join(dir, "ads-beacon-secret");
+  if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  return readFileSync(path, "utf8").trim();
 }
 
 function log(line: string): void {

@@ -5,5 +5,6 @@ export default defineProject({
     name: "scripts",
     include: ["*.test.ts", "test/**/*.test.ts"],
     environment: "node",
+    testTimeout: 120_000,
   },
 });

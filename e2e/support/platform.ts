@@ -37,7 +37,7 @@ export interface RunningPlatform {
 }
 
 const root = resolve(import.meta.dirname, "..", "..");
-const INSPECTOR_PORTS = 5;
+const INSPECTOR_PORTS = 1;
 
 export async function startPlatform(
   options: { env?: Record<string, string>; timeoutMs?: number } = {},
@@ -87,10 +87,11 @@ export async function startPlatform(
   return {
     info: {
       env: { DATA_DIR: dataDir, PORT_OFFSET: String(offset) },
-      apiUrl: url(ports.API_PORT),
-      playbackUrl: url(ports.PLAYBACK_PORT),
-      eventsUrl: url(ports.INGEST_EVENTS_PORT),
-      adsUrl: url(ports.ADS_PORT),
+      // The whole edge answers on one port (the front door routes by path to the four workers).
+      apiUrl: url(ports.EDGE_PORT),
+      playbackUrl: url(ports.EDGE_PORT),
+      eventsUrl: url(ports.EDGE_PORT),
+      adsUrl: url(ports.EDGE_PORT),
       originUrl: url(ports.ORIGIN_PORT),
       edgeUrl: url(ports.EDGE_PORT),
       cdn: { cloudfront: url(ports.CLOUDFRONT_PORT), akamai: url(ports.AKAMAI_PORT) },
@@ -144,7 +145,7 @@ async function freeOffset(): Promise<number> {
     const offset = 20_000 + Math.floor(Math.random() * 2000) * 10;
     const ports = localPorts({ PORT_OFFSET: String(offset) });
     const wanted = portsOf(ports);
-    const inspectorBase = ports.API_PORT + (9231 - 8787);
+    const inspectorBase = ports.EDGE_PORT + (9231 - 8787);
     for (let i = 0; i < INSPECTOR_PORTS; i++) wanted.push(inspectorBase + i);
     if ((await Promise.all(wanted.map(isFree))).every(Boolean)) return offset;
   }

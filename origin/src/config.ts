@@ -43,7 +43,8 @@ const ingestEnv = {
 };
 
 const schema = z.object({
-  CADENCE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** Production unless the local stack or a test says otherwise: demo accounts and fault knobs exist only outside it. */
+  CADENCE_ENV: z.enum(["development", "test", "production"]).default("production"),
   ORIGIN_HOST: z.string().default("127.0.0.1"),
   ORIGIN_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   DATA_DIR: z.string().default(".data"),

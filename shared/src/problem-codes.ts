@@ -95,6 +95,10 @@ export const PROBLEM_CODES = {
   conflict: { status: 409, meaning: "The change conflicts with the current state, named in the detail." },
   "faults-disabled": { status: 403, meaning: "Fault injection is available in development and test only." },
   "audit-log-unavailable": { status: 503, meaning: "The audit log could not be written, so the change was not made." },
+  "settings-missing": {
+    status: 503,
+    meaning: "This deployment lacks settings or secrets it needs (named in the detail), so it serves nothing.",
+  },
   "origin-unavailable": { status: 503, meaning: "The origin did not answer in time; retry." },
   "origin-failed": { status: 502, meaning: "The origin answered with an error." },
   "edge-publish-failed": {

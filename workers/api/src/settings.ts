@@ -4,6 +4,7 @@
  * wrong value fails the request with a message naming the variable instead of being quietly replaced.
  */
 import { CDN_IDS, type CdnId, isCdnId } from "@cadence/shared/cdn/cdn-id";
+import { devOverridesEnabled } from "@cadence/shared/config/deployment";
 import { listSetting, requiredSetting, SettingError, settingsCache, urlSetting } from "@cadence/shared/config/settings";
 import type { ServiceTarget } from "@cadence/shared/trust/service-call";
 import type { Env } from "./context";
@@ -50,7 +51,7 @@ function publicUrl(name: string, value: string | undefined): string {
 
 /** `CDN_STAND_IN_URLS` = `cloudfront=http://127.0.0.1:8091,akamai=http://127.0.0.1:8092`; read in development only. */
 function standIns(env: SettingsEnv): Partial<Record<CdnId, string>> {
-  if (env.ENVIRONMENT !== "development" && env.ENVIRONMENT !== "test") return {};
+  if (!devOverridesEnabled(env)) return {};
   const entries = listSetting(
     "CDN_STAND_IN_URLS",
     env.CDN_STAND_IN_URLS,

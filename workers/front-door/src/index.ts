@@ -6,11 +6,17 @@
 import { requestIdFrom } from "@cadence/shared/http";
 import { Problem, problemResponse } from "@cadence/shared/problem";
 import type { Env } from "./context";
-import { ownerOf } from "./routes";
+import { HEALTH_OF, ownerOf } from "./routes";
 
 export default {
   fetch(request: Request, env: Env): Promise<Response> {
-    const { pathname } = new URL(request.url);
+    const url = new URL(request.url);
+    const { pathname } = url;
+    const healthOf = HEALTH_OF[pathname];
+    if (healthOf) {
+      url.pathname = "/health";
+      return env[healthOf].fetch(new Request(url, request));
+    }
     const owner = ownerOf(pathname);
     if (!owner) {
       return Promise.resolve(

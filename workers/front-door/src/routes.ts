@@ -2,7 +2,8 @@
  * Which worker owns a path. The `/v1/` API is mapped prefix by prefix, so a `/v1/` path no worker serves is answered
  * here with a 404 (and internal edge-to-edge routes, `/v1/internal/`, are never reachable from outside: workers call
  * them over their own service bindings). Everything outside `/v1/` (the web pages and their assets, `/health`) is the
- * api worker's. A worker that adds a `/v1/` prefix adds it here too; the front door's tests list every prefix.
+ * api worker's, except `/health/<worker>`, which reaches that worker's own `/health` (so one address shows whether each
+ * worker behind the door is up). A worker that adds a `/v1/` prefix adds it here too; the tests list every prefix.
  */
 import type { Owner } from "./context";
 
@@ -32,6 +33,14 @@ function matches(pathname: string, prefix: string): boolean {
   if (prefix.endsWith("/")) return pathname.startsWith(prefix);
   return pathname === prefix || pathname.startsWith(`${prefix}/`);
 }
+
+/** `/health/<worker>` names the worker whose own `/health` answers. */
+export const HEALTH_OF: Readonly<Record<string, Owner>> = {
+  "/health/api": "API",
+  "/health/playback": "PLAYBACK",
+  "/health/ingest-events": "INGEST_EVENTS",
+  "/health/ads": "ADS",
+};
 
 /** The worker that serves a path, or undefined for a `/v1/` path nobody serves. */
 export function ownerOf(pathname: string): Owner | undefined {

@@ -42,6 +42,19 @@ describe("routing by path prefix", () => {
     }
   });
 
+  it("sends /health/<worker> to that worker's own /health", async () => {
+    for (const [path, worker] of [
+      ["/health/api", "api"],
+      ["/health/playback", "playback"],
+      ["/health/ingest-events", "ingest-events"],
+      ["/health/ads", "ads"],
+    ] as const) {
+      const seen = await echoed(await door(path));
+      expect(seen.worker, path).toBe(worker);
+      expect(seen.url).toBe(`${EDGE}/health`);
+    }
+  });
+
   it("has a test above for every prefix in the routing table", async () => {
     for (const [prefix, owner] of ROUTES) {
       const seen = await echoed(await door(prefix.endsWith("/") ? `${prefix}x` : prefix));

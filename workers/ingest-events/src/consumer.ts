@@ -6,6 +6,7 @@
  * origin confirmed, to prove redelivery changes nothing.
  */
 
+import { devOverridesEnabled, missingSettings } from "@cadence/shared/config/deployment";
 import { redisFor } from "@cadence/shared/edge";
 import { EVENTS_CONSUMER_CRASH_KEY } from "@cadence/shared/events/keys";
 import type { Logger } from "@cadence/shared/log";
@@ -24,6 +25,13 @@ export function backoffSeconds(env: Pick<Env, "EVENTS_RETRY_DELAY_SECONDS">, att
 const textOf = (body: unknown) => (typeof body === "string" ? body : JSON.stringify(body));
 
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, log: Logger): Promise<void> {
+  // A deployment that forgot a setting keeps its messages (retried later) instead of burning them into the DLQ.
+  const missing = missingSettings("ingest-events", env);
+  if (missing.length > 0) {
+    log.error("events consumer is missing settings; batch retried", { missing });
+    for (const m of batch.messages) m.retry({ delaySeconds: MAX_DELAY_SECONDS });
+    return;
+  }
   if (batch.queue === EVENTS_DLQ_NAME) return parkDeadLetters(batch, env, log);
   return landBatch(batch, env, log);
 }
@@ -88,7 +96,7 @@ async function parkDeadLetters(batch: MessageBatch<unknown>, env: Env, log: Logg
 
 /** Test/dev knob: `SET events:fault:consumer-crash <n>` crashes the next n batches. Never in production. */
 async function injectedCrash(env: Env): Promise<boolean> {
-  if (env.ENVIRONMENT === "production") return false;
+  if (!devOverridesEnabled(env)) return false;
   try {
     const redis = redisFor(env);
     const left = Number((await redis.get(EVENTS_CONSUMER_CRASH_KEY)) ?? 0);

@@ -15,6 +15,7 @@ import {
   settingsCache,
   urlSetting,
 } from "@cadence/shared/config/settings";
+import { devOverridesEnabled } from "@cadence/shared/config/deployment";
 import { problems } from "@cadence/shared/problem";
 import type { Env } from "../context";
 
@@ -65,7 +66,7 @@ function parse(env: Env): PlaybackConfig {
     concurrentSessions: perTier(env.CONCURRENT_SESSIONS),
     sessionMarginSeconds: intSetting("SESSION_MARGIN_SECONDS", env.SESSION_MARGIN_SECONDS, { min: 1 }),
     bindClientIp: boolSetting("CDN_BIND_CLIENT_IP", env.CDN_BIND_CLIENT_IP, false),
-    devOverrides: env.ENVIRONMENT === "development" || env.ENVIRONMENT === "test",
+    devOverrides: devOverridesEnabled(env),
     adBreak: {
       intervalMs:
         intSetting("AD_BREAK_INTERVAL_MINUTES", env.AD_BREAK_INTERVAL_MINUTES, { fallback: 15, min: 1 }) * 60_000,
