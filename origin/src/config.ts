@@ -5,7 +5,9 @@
  * This module is the ground of the origin (see app.ts): every capability reads its knobs from here as a typed slice
  * (`MediaStoreSettings`, `TranscodeSettings`, ...), and config.ts imports none of them.
  */
+
 import { resolve } from "node:path";
+import { describeIssues, plainIssue } from "@cadence/shared/validation-messages";
 import { z } from "zod";
 
 /** Where packaged audio lives (media/). */
@@ -79,9 +81,11 @@ export type TranscodeSettings = Pick<OriginConfig, keyof typeof transcodeEnv>;
 export type TokenSettings = Pick<OriginConfig, "AUTH_ISSUER" | "AUTH_AUDIENCE">;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): OriginConfig {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(env, { error: plainIssue });
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    const lines = describeIssues(parsed.error.issues, "environment")
+      .map((i) => `  ${i.message}`)
+      .join("\n");
     throw new Error(`Invalid origin configuration:\n${lines}`);
   }
   const dataDir = resolve(parsed.data.DATA_DIR);

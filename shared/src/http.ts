@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import type { Logger } from "./log";
 import { Problem, problemResponse, problems } from "./problem";
+import { describeIssues, plainIssue } from "./validation-messages";
 
 export interface BaseVariables {
   requestId: string;
@@ -77,20 +78,16 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   return parseWith(schema, raw, "body");
 }
 
+/**
+ * Validates `value`; every failure is a 400 whose detail is one plain sentence per field (the first issue of each
+ * field only: a field that is both too long and badly formed needs one fix named, not two), and whose `errors` list
+ * the same sentences with their field for programs.
+ */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: plainIssue });
   if (result.success) return result.data;
-  const errors = result.error.issues.map((issue) => ({
-    path: [where, ...issue.path.map(String)].join("."),
-    message: issue.message,
-  }));
-  const first = errors[0];
-  throw problems.validation(
-    first
-      ? `${first.path}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`
-      : "Invalid input.",
-    errors,
-  );
+  const errors = describeIssues(result.error.issues, where);
+  throw problems.validation(errors.map((e) => e.message).join(" ") || "The request is not valid.", errors);
 }
 
 export interface HealthBody {

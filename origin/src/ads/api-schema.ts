@@ -8,11 +8,23 @@ import { CAMPAIGN_STATUSES, DEVICE_TYPES, PACING_MODES, PRIORITY_TIERS } from "@
 import { TIERS } from "@cadence/shared/auth/claims";
 import { z } from "zod";
 
+/**
+ * The largest budget one campaign may carry: 1,000,000,000 minor units (10,000,000.00). Anything above is far more
+ * likely a typo (999,999,999,999.99) than a plan, and is refused rather than accepted and paced.
+ */
+export const MAX_BUDGET_MINOR = 1_000_000_000;
+
 const minor = (what: string) =>
   z
     .number(`${what} must be a number`)
     .int(`${what} must be whole minor units (cents)`)
     .min(1, `${what} must be positive`);
+
+const budget = (what: string) =>
+  minor(what).max(
+    MAX_BUDGET_MINOR,
+    `${what} must be at most 1,000,000,000 minor units (10,000,000.00); a larger budget is almost certainly a typo`,
+  );
 
 const daypart = z
   .object({
@@ -36,7 +48,11 @@ export const targetingSchema = z
   .strict();
 
 const frequencyCap = z.object({
-  count: z.number().int().min(1).max(1000),
+  count: z
+    .number()
+    .int()
+    .min(1, "count must be at least 1: a cap counts the ads one listener may hear in the window")
+    .max(1000),
   window_seconds: z
     .number()
     .int()
@@ -52,8 +68,8 @@ const campaignFields = {
   status: z.enum(CAMPAIGN_STATUSES),
   flight_start: isoTime("flight_start"),
   flight_end: isoTime("flight_end"),
-  total_budget_minor: minor("total_budget_minor"),
-  daily_budget_minor: minor("daily_budget_minor").nullable(),
+  total_budget_minor: budget("total_budget_minor"),
+  daily_budget_minor: budget("daily_budget_minor").nullable(),
   cpm_minor: minor("cpm_minor").max(1_000_000, "cpm_minor is at most 1,000,000 (10,000.00 per thousand)"),
   priority: z.enum(PRIORITY_TIERS),
   weight: z.number().int().min(1).max(100),

@@ -90,10 +90,11 @@ export async function packageCreative(bin: Binaries, source: string, outDir: str
   let info: Awaited<ReturnType<typeof probeSource>>;
   try {
     info = await probeSource(bin, source);
-  } catch (err) {
+  } catch {
+    // ffprobe's own words name the server's temporary folder; the uploader needs only what to send instead.
     throw new CreativeRejected(
       "not-audio",
-      `The upload is not audio ffmpeg can read (${err instanceof Error ? err.message : err}).`,
+      "The upload is not audio that can be read: send a 15 or 30 s spot as WAV, FLAC, MP3 or AAC.",
     );
   }
   const nominal = ALLOWED_DURATIONS_S.find((d) => Math.abs(info.durationSeconds - d) <= DURATION_TOLERANCE_S);

@@ -141,10 +141,12 @@ async function probeSources(
       }
     } catch (err) {
       if (err instanceof FfmpegMissing || signal?.aborted) throw err;
+      // ffprobe's own words name this server's folders; the sender needs the file and what is wrong with it.
+      deps.logger.info("unreadable audio in a delivery", { uri: recording.file?.uri, err: String(err) });
       report.errors.push({
         path: recording.file?.path ?? recording.path,
         code: "audio-unreadable",
-        message: `${recording.file?.uri}: not audio that can be decoded (${err instanceof Error ? err.message : err}).`,
+        message: `${recording.file?.uri} is not audio that can be decoded; send it as WAV or FLAC.`,
       });
     }
   }

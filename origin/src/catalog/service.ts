@@ -4,7 +4,7 @@
  * below it, and handed to the catalog's routes.
  */
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
@@ -96,7 +96,12 @@ export class Catalog {
       });
       await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream), cap, createWriteStream(zip));
       const folder = await extractZip(zip, join(work, "delivery"), { maxExpandedBytes: limit * 2, maxEntries: 10_000 });
-      return await this.ingestFolder(folder, undefined, signal);
+      // The uploader never sees where the archive was unpacked on this server: paths are relative to the archive.
+      return withoutServerPaths(await this.ingestFolder(folder, undefined, signal), [
+        folder,
+        await realpath(folder).catch(() => folder),
+        work,
+      ]);
     } catch (err) {
       if (err instanceof ArchiveRejected) {
         return rejectedReport([{ path: "archive", code: err.code, message: err.message }]);
@@ -106,4 +111,16 @@ export class Catalog {
       await rm(work, { recursive: true, force: true });
     }
   }
+}
+
+/** The report with every mention of `folders` (longest first) cut out of issue paths and messages. */
+function withoutServerPaths(report: IngestReport, folders: string[]): IngestReport {
+  const prefixes = [...new Set(folders)].sort((a, b) => b.length - a.length);
+  const clean = (text: string) => {
+    let out = text;
+    for (const prefix of prefixes) out = out.split(`${prefix}/`).join("").split(prefix).join("the archive");
+    return out;
+  };
+  const issue = (i: IngestReport["errors"][number]) => ({ ...i, path: clean(i.path), message: clean(i.message) });
+  return { ...report, errors: report.errors.map(issue), warnings: report.warnings.map(issue) };
 }

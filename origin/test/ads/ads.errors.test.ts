@@ -39,6 +39,22 @@ describe("campaigns", () => {
     expect(ops400.status).toBe(400);
   });
 
+  it("refuses absurd values with a reason instead of accepting or changing them", async () => {
+    const refused = async (body: unknown) => {
+      const res = await call("POST", "/v1/advertiser/campaigns", demo, body);
+      expect(res.status).toBe(400);
+      return ((await res.json()) as { detail: string }).detail;
+    };
+    expect(await refused(campaignBody({ total_budget_minor: 99_999_999_999_999 }))).toBe(
+      "total_budget_minor must be at most 1,000,000,000 minor units (10,000,000.00); a larger budget is almost certainly a typo.",
+    );
+    expect(await refused(campaignBody({ frequency_caps: [{ count: -3, window_seconds: 3600 }] }))).toBe(
+      "count must be at least 1: a cap counts the ads one listener may hear in the window.",
+    );
+    const tooLong = await refused(campaignBody({ name: "n".repeat(201) }));
+    expect(tooLong).toBe("name must be at most 200 characters long.");
+  });
+
   it("an unknown campaign is 404", async () => {
     expect((await call("GET", "/v1/advertiser/campaigns/cmp_nope", demo)).status).toBe(404);
   });
@@ -66,7 +82,11 @@ describe("creatives", () => {
     expect(await short.json()).toMatchObject({ code: "creative-duration" });
     const junk = await post(new TextEncoder().encode("this is not audio at all"));
     expect(junk.status).toBe(422);
-    expect(await junk.json()).toMatchObject({ code: "creative-not-audio" });
+    const junkBody = (await junk.json()) as { code: string; detail: string };
+    expect(junkBody).toMatchObject({
+      code: "creative-not-audio",
+      detail: "The upload is not audio that can be read: send a 15 or 30 s spot as WAV, FLAC, MP3 or AAC.",
+    });
     expect((await post(new Uint8Array([1, 2, 3]), "text/plain")).status).toBe(415);
   }, 60_000);
 });

@@ -3,14 +3,15 @@
  * a purge of an unknown release, a body that is not a zip (415 by type, 422 by content), and any ingest without
  * ffmpeg (503 that says what to install, nothing written).
  */
-import { writeFileSync } from "node:fs";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SERVICE_TOKEN_HEADER } from "@cadence/shared/trust/service-call";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { purgeReleaseMessage } from "../../src/catalog/demo/delivery-builder";
 import { freshOrigin } from "../helpers";
-import { tempDir, zipFolder } from "./helpers";
+import { copyOf, tempDir, zipFolder } from "./helpers";
 import { ingestOrigin } from "./ingest-helpers";
 
 type IngestOrigin = Awaited<ReturnType<typeof ingestOrigin>>;
@@ -85,6 +86,24 @@ describe("the ingest endpoint itself", () => {
     expect(body.detail).toContain("apt-get install ffmpeg");
     const [row] = await bare.services.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM catalog_tracks`);
     expect(row?.n).toBe(0);
+  });
+
+  it("names a broken or missing audio file of an uploaded archive without showing where the server unpacked it", async () => {
+    const folder = await copyOf(delivery);
+    const audio = readdirSync(folder, { recursive: true, encoding: "utf8" }).filter((f) => /\.(wav|flac)$/i.test(f));
+    expect(audio.length).toBeGreaterThan(1);
+    writeFileSync(join(folder, audio[0] as string), "not audio at all");
+    rmSync(join(folder, audio[1] as string));
+    const res = await origin.request("/v1/ops/catalog/deliveries", {
+      method: "POST",
+      headers: { "content-type": "application/zip", [SERVICE_TOKEN_HEADER]: inject("stack").serviceToken },
+      body: zipFolder(folder),
+    });
+    expect(res.status).toBe(422);
+    const text = await res.text();
+    expect(text).toContain(audio[1]?.split("/").at(-1));
+    expect(text).not.toContain(tmpdir());
+    expect(text).not.toContain("cadence-delivery-");
   });
 
   it("refuses a body that is not a zip with a precise error", async () => {

@@ -4,6 +4,7 @@
  * `reason` code (what failed-event counts group by) and a `detail` that says what to fix.
  */
 
+import { describeIssues, plainIssue } from "../validation-messages";
 import { MAX_CLOCK_AHEAD_MS, MAX_EVENT_BYTES, MAX_LATENESS_MS } from "./limits";
 import { EVENT_TYPES, eventSchema, SUPPORTED_SCHEMA_VERSIONS, type WireEvent } from "./schema";
 
@@ -52,13 +53,10 @@ export function judgeEvent(raw: unknown, bytes: number, now: number): EventVerdi
   if (typeof type !== "string" || !(EVENT_TYPES as readonly string[]).includes(type)) {
     return refuse("unknown-type", `type must be one of ${EVENT_TYPES.join(", ")}; got ${JSON.stringify(type)}.`);
   }
-  const parsed = eventSchema.safeParse(raw);
+  const parsed = eventSchema.safeParse(raw, { error: plainIssue });
   if (!parsed.success) {
-    const detail = parsed.error.issues
-      .slice(0, 5)
-      .map((issue) => `${issue.path.join(".") || "event"}: ${issue.message}`)
-      .join("; ");
-    return refuse("invalid-event", detail);
+    const sentences = describeIssues(parsed.error.issues, "event").slice(0, 5);
+    return refuse("invalid-event", sentences.map((s) => s.message).join(" "));
   }
   const clientTs = Date.parse(parsed.data.client_ts);
   if (now - clientTs > MAX_LATENESS_MS) {
