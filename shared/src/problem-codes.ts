@@ -109,6 +109,10 @@ export const PROBLEM_CODES = {
     status: 503,
     meaning: "The origin has no EVENTS_INGEST_SECRET, so the events pipeline cannot land anything.",
   },
+  "events-in-flight": {
+    status: 503,
+    meaning: "An earlier request with the same event ids is still queueing them; resend those answered `retry` later.",
+  },
   "events-queue-unavailable": {
     status: 503,
     meaning: "The events queue refused some events; resend those answered `retry` after `Retry-After`.",

@@ -12,6 +12,7 @@ import { requireServiceToken } from "@cadence/shared/trust/service-call";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyFormat, readLimitedBody, splitEvents } from "./body";
+import { PENDING_CLAIM_SECONDS } from "./claim";
 import type { AppEnv } from "./context";
 import { intake, type RequestOrigin, type Sender } from "./intake";
 import { feedSteering, qoeSamplesOf } from "./qoe";
@@ -56,10 +57,19 @@ async function handle<E extends AppEnv>(c: Context<E>, sender: Sender): Promise<
     results: outcome.results,
   };
   c.header("cache-control", "no-store");
-  if (outcome.retry > 0) {
+  if (outcome.retry > outcome.inFlight) {
     throw new Problem(
       "events-queue-unavailable",
-      `The queue refused ${outcome.retry} of the events (status "retry"); send those again shortly. The others were answered as listed.`,
+      `The queue refused ${outcome.retry - outcome.inFlight} of the events (status "retry"); send those again shortly. The others were answered as listed.`,
+      { headers: { "retry-after": "2" }, extensions: summary },
+    );
+  }
+  if (outcome.inFlight > 0) {
+    throw new Problem(
+      "events-in-flight",
+      `${outcome.inFlight} of the events are still being queued by an earlier request with the same event ids (status "retry"); send those again after Retry-After (an earlier request that died lets go within ${PENDING_CLAIM_SECONDS} s). The others were answered as listed.`,
+      // The earlier request normally finishes in milliseconds; one killed mid-way frees its claim within
+      // PENDING_CLAIM_SECONDS, so a client retrying every 2 s gets the events in within that.
       { headers: { "retry-after": "2" }, extensions: summary },
     );
   }

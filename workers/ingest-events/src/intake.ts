@@ -29,7 +29,7 @@ import type { PlaybackSession } from "@cadence/shared/playback/session";
 import { problems } from "@cadence/shared/problem";
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { RawEvent } from "./body";
-import { claimEvents, releaseClaims } from "./claim";
+import { claimEvents, confirmClaims, releaseClaims } from "./claim";
 
 /** Who sent the events: a listener's app (token) or another worker on the listener's behalf (service token). */
 export type Sender = { source: "client"; claims: AccessClaims } | { source: "server" };
@@ -53,8 +53,10 @@ export interface IntakeOutcome {
   accepted: number;
   duplicate: number;
   rejected: number;
-  /** Events the queue refused: the request must be retried. */
+  /** Events the queue refused, or that an earlier request is still queueing: the request must be retried. */
   retry: number;
+  /** Of `retry`, those an earlier request still holds (claimed, not yet confirmed as queued). */
+  inFlight: number;
   /** The events that were queued (for side effects such as QoE measurements). */
   queued: EnrichedEvent[];
   /** The playback sessions the events named, as read from Redis (absent: unknown). */
@@ -116,10 +118,17 @@ export async function intake(
   const enriched: EnrichedEvent[] = [];
   const enrichedIndex: number[] = [];
   let duplicate = 0;
+  let inFlight = 0;
   valid.forEach(({ index, event }, k) => {
-    if (!claim.fresh[k]) {
+    const state = claim.states[k];
+    if (state === "duplicate") {
       duplicate += 1;
       results[index] = { index, event_id: event.event_id, status: "duplicate" };
+      return;
+    }
+    if (state === "in-flight") {
+      inFlight += 1;
+      results[index] = { index, event_id: event.event_id, status: "retry" };
       return;
     }
     const edge = edgeContext(event, sessions.get(event.session_id) ?? null, sender, where, requestId, now);
@@ -171,6 +180,14 @@ export async function intake(
     results[index] = { index, event_id: event.event_id, status: "retry" };
     refused.push(event.event_id);
   });
+  // Confirmed before the answer, so a resend right after it is a duplicate (not "in flight"); one pipelined call.
+  await confirmClaims(
+    deps.redis,
+    queued.map((e) => e.event_id),
+  ).catch((err: unknown) =>
+    // The pending keys expire; a resend is queued again and the origin's ledger keeps it counted once.
+    deps.log.warn("could not confirm queued events' dedupe keys", { err: String(err), events: queued.length }),
+  );
   if (refused.length || notQueuedFailures.length) {
     // Before we answer: the client's retry may come at once and must not be called a duplicate.
     await releaseClaims(deps.redis, refused, countByReason(notQueuedFailures)).catch((err: unknown) =>
@@ -182,7 +199,8 @@ export async function intake(
     accepted: queued.length,
     duplicate,
     rejected: failures.length,
-    retry: refused.length,
+    retry: refused.length + inFlight,
+    inFlight,
     queued,
     sessions,
   };
