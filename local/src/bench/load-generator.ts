@@ -4,6 +4,7 @@
  * autocannon's figures. Each request takes the next path and the next Authorization header, round robin.
  */
 import autocannon from "autocannon";
+import { type BenchSession, eventBodies } from "./event-bodies";
 
 export interface LoadRun {
   url: string;
@@ -11,6 +12,8 @@ export interface LoadRun {
   authorizations: string[];
   connections: number;
   seconds: number;
+  /** POST a fresh JSON body of player events per request (made here, in the generator's process). */
+  events?: { sessions: BenchSession[]; perRequest: number };
 }
 
 export interface LoadResult {
@@ -23,8 +26,10 @@ export interface LoadResult {
 
 process.on("message", async (run: LoadRun) => {
   let i = 0;
+  const body = run.events ? eventBodies(run.events.sessions, run.events.perRequest) : undefined;
   const result = await autocannon({
     url: run.url,
+    method: body ? "POST" : "GET",
     connections: run.connections,
     duration: run.seconds,
     requests: [
@@ -35,7 +40,9 @@ process.on("message", async (run: LoadRun) => {
           const authorization = run.authorizations.length
             ? run.authorizations[n % run.authorizations.length]
             : undefined;
-          return { ...req, path, headers: authorization ? { authorization } : {} };
+          const headers: Record<string, string> = authorization ? { authorization } : {};
+          if (!body) return { ...req, path, headers };
+          return { ...req, path, headers: { ...headers, "content-type": "application/json" }, body: body() };
         },
       },
     ],
