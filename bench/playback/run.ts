@@ -1,8 +1,10 @@
 /**
  * `npm run bench:playback`: requests per second and p50/p99 latency of the playback worker's master and media
- * playlists under concurrent load through `wrangler dev` (workerd), side by side in the same run with a floor worker
- * that only verifies the JWT and returns a fixed playlist (bench/playback/floor). Rounds alternate floor, master and
- * media so drift on this shared machine hits all three alike; the median round of each is reported.
+ * playlists under concurrent load through `wrangler dev` (workerd), side by side in the same run with their floors
+ * (bench/playback/floor): for the master playlist a worker that verifies the same JWT and returns a fixed playlist, for
+ * the media playlist one that verifies the same HMAC playback token and returns a fixed playlist. Master requests
+ * spread over BENCH_TRACKS tracks (default 2000) and many listeners; media requests over 100 sessions. Rounds alternate
+ * the targets so drift on this shared machine hits all alike; the median round of each is reported.
  *
  * Cost per request is measured as CPU: the worker's processes (wrangler + workerd), plus, for playback, what its
  * Redis costs (this process, which hosts the Upstash bridge, and redis-server); the load generator runs in its own
@@ -16,7 +18,7 @@
 
 import { fork } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { LOAD_GENERATOR, type LoadResult, type LoadRun } from "@cadence/local/src/bench/load-generator";
 import { startPlaybackStandIns } from "@cadence/local/src/cdn/test-stand-ins";
@@ -34,6 +36,7 @@ import { groupCpuByName, groupCpuMs, matchingCpuMs, ownCpuMs } from "./cpu";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const TRACKS = Number(process.env.BENCH_TRACKS ?? 2000);
 const ISSUER = "http://cadence.bench";
 const AUDIENCE = "cadence-edge";
 
@@ -93,7 +96,10 @@ async function main(): Promise<void> {
           UPSTASH_REDIS_REST_URL: base.redisRestUrl,
           ORIGIN_URL: base.originUrl,
         },
-        secrets: { UPSTASH_REDIS_REST_TOKEN: base.redisRestToken },
+        secrets: {
+          UPSTASH_REDIS_REST_TOKEN: base.redisRestToken,
+          PLAYBACK_TOKEN_SECRET: info.playback.playbackTokenSecret,
+        },
       }),
     ]);
     stopAll.unshift(
@@ -101,9 +107,15 @@ async function main(): Promise<void> {
       () => floor.close(),
     );
 
-    const trackId = "bench-track";
+    // Many tracks, so a track is not simply one the isolate keeps cached.
+    const trackIds = Array.from({ length: TRACKS }, (_, i) => `bench-track-${i}`);
+    const trackId = trackIds[0] as string;
     const ioredis = new Redis(redis.url);
-    await ioredis.set(catalogTrackKey(trackId), JSON.stringify(sineEdgeTrack(info.playback.fixture, { id: trackId })));
+    const writes = ioredis.pipeline();
+    for (const id of trackIds) {
+      writes.set(catalogTrackKey(id), JSON.stringify(sineEdgeTrack(info.playback.fixture, { id })));
+    }
+    await writes.exec();
     ioredis.disconnect();
 
     // Enough accounts that the per-account mint rate limit (30/min) never trips, as with real listeners.
@@ -166,18 +178,25 @@ async function main(): Promise<void> {
         redisCpuMs: (ownCpuMs() + redisCpu() - before.redis) / requests,
       };
     };
-    const masterPath = [`/v1/play/${trackId}/master.m3u8?device=bench`];
+    const masterPath = trackIds.map((id) => `/v1/play/${id}/master.m3u8?device=bench`);
     const bearer = masterTokens.map((t) => `Bearer ${t}`);
     const targets = {
       floor: () => round(floor, { paths: masterPath, authorizations: bearer }),
       master: () => round(playback, { paths: masterPath, authorizations: bearer.slice().reverse() }),
       media: () => round(playback, { paths: mediaPaths, authorizations: [] }),
+      mediaFloor: () => round(floor, { paths: mediaPaths, authorizations: [] }),
       // Reference: the playback worker answering only a Redis PING, i.e. the price of one Redis round trip.
       ping: () => round(playback, { paths: ["/health"], authorizations: [] }),
     };
     log(`warming up; then ${ROUNDS} rounds x ${SECONDS} s per target, ${CONNECTIONS} connections ...`);
     for (const run of Object.values(targets)) await run();
-    const results: Record<keyof typeof targets, Round[]> = { floor: [], master: [], media: [], ping: [] };
+    const results: Record<keyof typeof targets, Round[]> = {
+      floor: [],
+      master: [],
+      media: [],
+      mediaFloor: [],
+      ping: [],
+    };
     for (let i = 0; i < ROUNDS; i++) {
       for (const [name, run] of Object.entries(targets) as Array<[keyof typeof targets, () => Promise<Round>]>) {
         results[name].push(await run());
@@ -194,7 +213,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function report(results: Record<"floor" | "master" | "media" | "ping", Round[]>): void {
+function report(results: Record<"floor" | "master" | "media" | "mediaFloor" | "ping", Round[]>): void {
   const of = (rounds: Round[]) => ({
     rps: median(rounds.map((r) => r.rps)),
     p50: median(rounds.map((r) => r.p50)),
@@ -204,21 +223,25 @@ function report(results: Record<"floor" | "master" | "media" | "ping", Round[]>)
     errors: rounds.reduce((n, r) => n + r.errors, 0),
   });
   const floor = of(results.floor);
+  const mediaFloor = of(results.mediaFloor);
   log(
-    `\nplayback playlists vs the floor (JWT verify + fixed playlist) under wrangler dev, ${CONNECTIONS} connections,`,
+    `\nplayback playlists vs their floors under wrangler dev, ${CONNECTIONS} connections, ${TRACKS} tracks, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")},`,
   );
   log(`median of ${ROUNDS} interleaved rounds of ${SECONDS} s:\n`);
   const widths = [28, 7, 8, 8, 10, 9, 8, 8, 7];
   const line = (cells: string[]) =>
     log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(""));
   line(["target", "req/s", "p50 ms", "p99 ms", "worker ms", "redis ms", "CPU x", "req/s x", "errors"]);
-  const rows: Array<[string, Round[]]> = [
-    ["floor", results.floor],
-    ["master.m3u8 (mint session)", results.master],
-    ["media playlist (signed URLs)", results.media],
-    ["ref: /health (1 Redis PING)", results.ping],
+  const rows: Array<[string, Round[], ReturnType<typeof of>]> = [
+    ["floor: JWT + fixed master", results.floor, floor],
+    ["master.m3u8 (mint session)", results.master, floor],
+    ["floor: HMAC pt + fixed media", results.mediaFloor, mediaFloor],
+    ["media playlist (signed URLs)", results.media, mediaFloor],
+    ["ref: /health (1 Redis PING)", results.ping, floor],
   ];
-  for (const [name, rounds] of rows) {
+  for (const [name, rounds, base] of rows) {
     const r = of(rounds);
     line([
       name,
@@ -227,14 +250,14 @@ function report(results: Record<"floor" | "master" | "media" | "ping", Round[]>)
       r.p99.toFixed(1),
       r.worker.toFixed(2),
       r.redis.toFixed(2),
-      (r.worker / floor.worker).toFixed(2),
-      (floor.rps / r.rps).toFixed(2),
+      (r.worker / base.worker).toFixed(2),
+      (base.rps / r.rps).toFixed(2),
       String(r.errors),
     ]);
   }
   log("\nworker ms: CPU per request of wrangler + workerd (what the edge pays); redis ms: of the local Upstash bridge");
   log(
-    "and redis-server (what Upstash would do remotely). CPU x: worker CPU per request against the floor's (aim <= 1.5).",
+    "and redis-server (what Upstash would do remotely). CPU x: worker CPU per request against its floor's (aim <= 1.2).",
   );
   log("req/s x: the floor's throughput over the target's at the same concurrency (wall clock, includes Redis).");
   log("The /health row prices one Redis round trip from workerd (an outbound fetch to the Upstash bridge), which the");
