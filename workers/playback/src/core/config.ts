@@ -6,6 +6,7 @@
  */
 import { isTier, type Tier } from "@cadence/shared/auth/claims";
 import { type CdnId, isCdnId } from "@cadence/shared/cdn/cdn-id";
+import { devOverridesEnabled } from "@cadence/shared/config/deployment";
 import {
   boolSetting,
   enumSetting,
@@ -15,7 +16,6 @@ import {
   settingsCache,
   urlSetting,
 } from "@cadence/shared/config/settings";
-import { devOverridesEnabled } from "@cadence/shared/config/deployment";
 import { problems } from "@cadence/shared/problem";
 import type { Env } from "../context";
 
