@@ -79,7 +79,10 @@ describe("changing the config", () => {
 
 describe("reading what steering sees", () => {
   it("refuses a region that is not a country code with a 400", async () => {
-    await expect400(await call("GET", "/state?country=Germany&continent=EU"), "query.country");
+    await expect400(
+      await call("GET", "/state?country=Germany&continent=EU"),
+      "country must be an ISO 3166-1 alpha-2 country, e.g. DE.",
+    );
   });
 });
 

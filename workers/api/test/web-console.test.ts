@@ -15,14 +15,12 @@ beforeAll(async () => {
 });
 
 describe("GET /v1/web/config", () => {
-  it("tells a page where the playback, events and ads workers are and which stand-ins have knobs, without a token", async () => {
+  it("tells a page where the playback, events and ads workers are (its own origin, the front door, as committed) and which stand-ins have knobs, without a token", async () => {
     const res = await exports.default.fetch("http://api.test/v1/web/config");
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ environment: "test", cdn_stand_ins: ["cloudfront", "akamai"] });
-    expect(body.playback_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(body.events_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(body.ads_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(body).toMatchObject({ playback_url: "", events_url: "", ads_url: "" });
   });
 });
 
