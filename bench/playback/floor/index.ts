@@ -38,7 +38,7 @@ app.get(
   edgeAuth({ scopes: ["listener"], allowQueryToken: true }),
   () => new Response(PLAYLIST, { headers }),
 );
-app.get("/v1/play/:sessionId/:rendition/media.m3u8", async (c) => {
+app.get("/v1/play/:sessionId/:rendition/:playlist{[a-z]+\\.m3u8}", async (c) => {
   const check = await verifyPlaybackToken(
     c.env.PLAYBACK_TOKEN_SECRET,
     c.req.query("pt"),
