@@ -116,6 +116,8 @@ async function main(): Promise<void> {
       host,
       port: cdn.port,
       knobs: knobsFromEnv(process.env),
+      // Segments served are counted per playback session (the evidence an earned play is judged by).
+      redis: { url: bridgeUrl, token: secrets.redisRestToken },
     });
     standIns.push(standIn);
   }
