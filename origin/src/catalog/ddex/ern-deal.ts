@@ -9,13 +9,25 @@ import { child, children, type XmlElement } from "./xml";
 
 const TERRITORY = /^([A-Z]{2}|Worldwide)$/;
 
-export function readDeals(dealList: XmlElement, ctx: { fail: Fail; releaseRefs: Set<string> }): DealModel[] {
-  const { fail } = ctx;
+export function readDeals(
+  dealList: XmlElement,
+  ctx: { fail: Fail; warn: Fail; recordingsOf: ReadonlyMap<string, readonly string[]> },
+): DealModel[] {
+  const { fail, warn } = ctx;
   const deals: DealModel[] = [];
   for (const releaseDeal of children(dealList, "ReleaseDeal")) {
     const refs = children(releaseDeal, "DealReleaseReference").map((r) => {
-      if (!ctx.releaseRefs.has(r.text))
-        fail(r, "dangling-reference", `DealReleaseReference ${r.text} is not in the ReleaseList.`);
+      const recordings = ctx.recordingsOf.get(r.text);
+      if (!recordings) fail(r, "dangling-reference", `DealReleaseReference ${r.text} is not in the ReleaseList.`);
+      else if (recordings.length === 0) {
+        // A deal licenses what its release contains and nothing more: a release without audio (a video
+        // TrackRelease, say) gets no streaming grant, and it must never fall back to the album's tracks.
+        warn(
+          r,
+          "deal-licenses-nothing",
+          `Release ${r.text} holds no SoundRecording, so the deals for it license nothing in this catalog.`,
+        );
+      }
       return r.text;
     });
     if (refs.length === 0)

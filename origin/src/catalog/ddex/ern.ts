@@ -50,7 +50,11 @@ export function readErn(root: XmlElement): ReadResult {
   });
   const dealList = child(root, "DealList");
   const deals = dealList
-    ? readDeals(dealList, { fail: reader.fail, releaseRefs: new Set(releases.map((r) => r.ref)) })
+    ? readDeals(dealList, {
+        fail: reader.fail,
+        warn: reader.warn,
+        recordingsOf: new Map(releases.map((r) => [r.ref, r.recordingRefs])),
+      })
     : undefined;
 
   if (issues.length > 0) return { issues, warnings };

@@ -38,6 +38,8 @@ export const DELIVERY_ISSUE_CODES = {
   "invalid-territory": "A territory is not an ISO 3166-1 alpha-2 code or `Worldwide`.",
   "unsupported-hash": "A HashSum uses an algorithm the ingest cannot check.",
   "invalid-hash": "A HashSumValue is not hexadecimal.",
+  "deal-licenses-nothing":
+    "A deal's release holds no SoundRecording, so the deal licenses nothing here (warning); it never widens to other tracks.",
 
   // The files the message references (delivery.ts)
   "path-outside-delivery": "A file reference points outside the delivery folder (absolute, `..`, a link, file: URL).",
