@@ -67,7 +67,16 @@ async function viaOrigin(): Promise<Outcome> {
   if (res.ok) return answer;
   const error = { path: path, code: answer.code ?? String(res.status), message: answer.detail ?? res.statusText };
   const ms = { validate: 0, transcode: 0, commit: 0, total: 0 };
-  return { status: "rejected", releases: [], tracks: [], errors: [error], warnings: [], published: 0, ms };
+  return {
+    status: "rejected",
+    releases: [],
+    tracks: [],
+    errors: [error],
+    warnings: [],
+    published: 0,
+    transcodes: 0,
+    ms,
+  };
 }
 
 async function inProcess(): Promise<IngestReport> {
@@ -105,7 +114,7 @@ function print(report: Outcome, where: string): void {
   for (const t of report.tracks) {
     const ladder = t.renditions.map((r) => `${r.id} ${Math.round(r.averageBandwidth / 1000)}k`).join(", ");
     console.log(
-      `  track ${t.id}  "${t.title}" by ${t.artist}  ${(t.durationMs / 1000).toFixed(3)} s  ${t.loudnessLufs} LUFS  ${t.truePeakDbtp} dBTP  ${t.transcoded ? "transcoded" : "already packaged"}  [${ladder}]`,
+      `  track ${t.id}  "${t.title}" by ${t.artist}  ${(t.durationMs / 1000).toFixed(3)} s  ${t.loudnessLufs} LUFS  ${t.truePeakDbtp} dBTP  ${t.transcoded ? "transcoded" : t.sharesAudioWith ? `same audio as ${t.sharesAudioWith}: one transcode` : "already packaged"}  [${ladder}]`,
     );
   }
   for (const e of report.errors) console.log(`  ERROR ${e.code} at ${e.path}: ${e.message}`);

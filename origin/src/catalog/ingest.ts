@@ -13,13 +13,14 @@
 import type { Logger } from "@cadence/shared/log";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { catalogIngests, catalogReleases } from "../db/schema";
+import { catalogIngests, catalogReleases, catalogTracks } from "../db/schema";
 import { type Binaries, FfmpegMissing, probeSource, type SourceInfo } from "../transcode/ffmpeg";
 import type { Packaged, Packager } from "../transcode/packager";
 import { type DeliveryFile, inspectDelivery } from "./ddex/delivery";
-import type { ErnMessage } from "./ddex/ern";
+import type { ErnMessage, SoundRecordingModel } from "./ddex/ern";
 import type { Issue } from "./ddex/issues";
 import { describe, type IngestReport, type IngestStatus, rejectedReport } from "./ingest-report";
+import { trackIdOf } from "./model";
 import type { EdgePublisher } from "./publish";
 import { bumpTracks, recordIngest, tracksOf, writeRelease } from "./write-release";
 
@@ -42,7 +43,7 @@ export interface IngestProgress {
 
 type Sources = Map<string, { file: DeliveryFile; info: SourceInfo }>;
 /** Each recording's packaged ladder, by SoundRecording reference. */
-type Ladders = Map<string, Packaged & { sha256: string }>;
+type Ladders = Map<string, Packaged & { sha256: string; sharesAudioWith?: string }>;
 
 export async function ingestDelivery(
   deps: IngestDeps,
@@ -83,6 +84,12 @@ export async function ingestDelivery(
     .from(catalogIngests)
     .where(and(eq(catalogIngests.sender, message.sender.partyId), eq(catalogIngests.messageId, message.messageId)));
   if (already) {
+    // The same MessageId again is "unchanged" only when what it delivers is what the catalog holds.
+    const differs = await redeliveryDiffers(deps.db, message, inspected.files, already.trackIds);
+    if (differs.length > 0) {
+      report.errors.push(...differs);
+      return finish("rejected");
+    }
     await describe(deps, report, already.trackIds, message);
     report.ms.validate = Date.now() - started;
     return finish("unchanged");
@@ -114,6 +121,50 @@ export async function ingestDelivery(
   report.published = (await deps.publisher.publish(trackIds)).published;
   await describe(deps, report, trackIds, message, ladders);
   return finish("ingested");
+}
+
+/**
+ * A re-delivery of a message already applied, compared with what it stored: each recording's audio (SHA-256 of the
+ * delivered file against the track's stored source hash) and its track list. Any difference is refused, never
+ * answered "unchanged" and never applied over the stored audio: a MessageId names one message, so a correction is a
+ * new message (new MessageId, later MessageCreatedDateTime), which the ordering rules then apply.
+ */
+async function redeliveryDiffers(
+  db: Database,
+  message: ErnMessage,
+  files: Map<string, DeliveryFile>,
+  storedTrackIds: string[],
+): Promise<Issue[]> {
+  const issues: Issue[] = [];
+  const ids = message.recordings.map((r) => trackIdOf(r.isrc));
+  const rows =
+    ids.length === 0
+      ? []
+      : await db
+          .select({ id: catalogTracks.id, sha256: catalogTracks.sourceSha256 })
+          .from(catalogTracks)
+          .where(inArray(catalogTracks.id, ids));
+  const stored = new Map(rows.map((r) => [r.id, r.sha256]));
+  const fix =
+    "Nothing was changed. Send a correction as a new message (a new MessageId and a later MessageCreatedDateTime).";
+  for (const recording of message.recordings) {
+    const id = trackIdOf(recording.isrc);
+    const file = files.get(recording.ref);
+    if (!storedTrackIds.includes(id)) {
+      issues.push({
+        path: `${recording.path}`,
+        code: "redelivery-differs",
+        message: `Message ${message.messageId} was ingested before without ISRC ${recording.isrc}; the same MessageId now delivers it. ${fix}`,
+      });
+    } else if (file && stored.get(id) !== undefined && stored.get(id) !== file.sha256) {
+      issues.push({
+        path: recording.file?.path ?? recording.path,
+        code: "redelivery-differs",
+        message: `Message ${message.messageId} was ingested before with other audio for ISRC ${recording.isrc} (SHA-256 ${stored.get(id)}); ${recording.file?.uri} is now ${file.sha256}. ${fix}`,
+      });
+    }
+  }
+  return issues;
 }
 
 /** ffprobe of every recording's file: unreadable audio is an error, a duration off by more than 2 s a warning. */
@@ -161,11 +212,24 @@ async function packageRecordings(
 ): Promise<Ladders> {
   let done = 0;
   const ladders: Ladders = new Map();
+  // Recordings that share one file (two ISRCs, one audio) share one ladder: the first is the one transcoded.
+  const firstBySha = new Map<string, SoundRecordingModel>();
+  for (const r of message.recordings) {
+    const sha = sources.get(r.ref)!.file.sha256;
+    if (!firstBySha.has(sha)) firstBySha.set(sha, r);
+  }
   await Promise.all(
     message.recordings.map(async (recording) => {
       const source = sources.get(recording.ref)!;
       const packaged = await deps.packager.package(source.file.absPath, source.file.sha256, signal, source.info);
-      ladders.set(recording.ref, { ...packaged, sha256: source.file.sha256 });
+      const first = firstBySha.get(source.file.sha256)!;
+      const shared = first !== recording;
+      ladders.set(recording.ref, {
+        ...packaged,
+        transcoded: packaged.transcoded && !shared,
+        ...(shared ? { sharesAudioWith: trackIdOf(first.isrc) } : {}),
+        sha256: source.file.sha256,
+      });
       done += 1;
       onProgress({ done, total: message.recordings.length, track: recording.title, transcoded: packaged.transcoded });
     }),

@@ -109,7 +109,8 @@ async function writeReleaseRow({ db, message, party }: Writer, release: ReleaseM
     messageId: message.messageId,
     messageSender: message.sender.partyId,
     messageCreatedAt: message.createdAt,
-    takedownAt: null,
+    // 3.8 takes a release down with TakeDown deals; otherwise a new message puts it back up.
+    takedownAt: message.takedownAt ?? null,
     updatedAt: Date.now(),
   };
   await db

@@ -1,11 +1,12 @@
 /**
  * The DealList of an ERN message: each ReleaseDeal's releases, and per Deal its territories (included or excluded),
  * validity periods, commercial models and use types. A Deal with several validity periods becomes one DealModel per
- * period; a Deal without DealTerms (communicated out of band) carries nothing for us.
+ * period; a Deal without DealTerms (communicated out of band) carries nothing for us. 3.8 wraps use types in `Usage`
+ * and can mark a deal `TakeDown`; both are read here so every edition's deals come out the same.
  */
 import type { Fail } from "./ern-context";
 import type { DealModel } from "./ern-model";
-import { child, children, type XmlElement } from "./xml";
+import { child, children, textOf, type XmlElement } from "./xml";
 
 const TERRITORY = /^([A-Z]{2}|Worldwide)$/;
 
@@ -64,7 +65,10 @@ function readDeal(deal: XmlElement, releaseRefs: string[], fail: Fail): DealMode
     start,
     end,
     commercialModels: children(terms, "CommercialModelType").map((c) => c.text),
-    useTypes: children(terms, "UseType").map((u) => u.text),
+    useTypes: [...children(terms, "UseType"), ...children(terms, "Usage").flatMap((u) => children(u, "UseType"))].map(
+      (u) => u.text,
+    ),
+    ...(textOf(terms, "TakeDown") === "true" ? { takedown: true } : {}),
   }));
 }
 
