@@ -24,7 +24,7 @@ export function schemaOf(edition: Edition): string | undefined {
 }
 
 /** xmllint's verdict on a message against its edition's schema: "" when valid, else its complaints. */
-export function xmllintErrors(xml: string, edition: Edition): string {
+export function xmllintErrors(xml: string | Buffer, edition: Edition): string {
   const schema = schemaOf(edition);
   if (!schema) throw new Error(`no schema for ERN ${edition} in test-fixtures`);
   const file = join(tmpdir(), `ern-${digits(edition)}-${process.pid}-${Math.random().toString(36).slice(2)}.xml`);
