@@ -222,6 +222,77 @@ describe("broken deliveries", () => {
     expect(issue?.message).toMatch(/its MD5 is [0-9a-f]{32}, but the message declares [0-9a-f]{32}/);
   });
 
+  it("a malformed hash value (wrong length for MD5) is its own error, not a mismatch", async () => {
+    const folder = await broken((_, x) => x.replace(/(<HashSumValue>[0-9a-f]{31})[0-9a-f]/, "$1"));
+    expect(await issuesOf(folder)).toMatchObject([
+      {
+        code: "malformed-hash",
+        path: "/NewReleaseMessage/ResourceList/SoundRecording[1]/SoundRecordingEdition/TechnicalDetails/DeliveryFile/File/HashSum/HashSumValue",
+        message: expect.stringContaining("expected 32 hexadecimal digits"),
+      },
+    ]);
+  });
+
+  it("every file of a resource is checked: a second DeliveryFile and the artwork's Image file", async () => {
+    const coverMd5 = "0".repeat(32);
+    const folder = await broken((f, x) => {
+      writeFileSync(join(f, "resources", "cover.jpg"), "not the declared bytes");
+      const second = `<DeliveryFile><Type>AudioFile</Type><File><URI>resources/missing-hires.flac</URI></File></DeliveryFile>
+        </TechnicalDetails>`;
+      const image = `    <Image>
+      <ResourceReference>A9</ResourceReference>
+      <Type>FrontCoverImage</Type>
+      <ResourceId><ProprietaryId Namespace="PADPIDA2025CADENCEDEMO">COVER-1</ProprietaryId></ResourceId>
+      <ParentalWarningType>NotExplicit</ParentalWarningType>
+      <TechnicalDetails>
+        <TechnicalResourceDetailsReference>T9</TechnicalResourceDetailsReference>
+        <File><URI>resources/cover.jpg</URI><HashSum><Algorithm>MD5</Algorithm><HashSumValue>${coverMd5}</HashSumValue></HashSum></File>
+      </TechnicalDetails>
+    </Image>
+  </ResourceList>`;
+      const xml = x.replace("</TechnicalDetails>", second).replace("  </ResourceList>", image);
+      expect(xmllintErrors(xml, "4.3")).toBe("");
+      return xml;
+    });
+    expect((await issuesOf(folder)).map((i) => [i.code, i.path])).toEqual([
+      [
+        "file-missing",
+        "/NewReleaseMessage/ResourceList/SoundRecording[1]/SoundRecordingEdition/TechnicalDetails/DeliveryFile[2]/File/URI",
+      ],
+      ["hash-mismatch", "/NewReleaseMessage/ResourceList/Image/TechnicalDetails/File/URI"],
+    ]);
+  });
+
+  it("a supplemental recording in no release needs neither an ISRC nor a file", async () => {
+    const folder = await broken((_, x) =>
+      x.replace(
+        "  </ResourceList>",
+        `    <SoundRecording IsSupplemental="true">
+      <ResourceReference>A7</ResourceReference>
+      <Type>MusicalWorkSoundRecording</Type>
+      <DisplayTitleText>Studio Chatter</DisplayTitleText>
+      <DisplayArtistName>The Test Tones</DisplayArtistName>
+      <Duration>PT10S</Duration>
+    </SoundRecording>
+  </ResourceList>`,
+      ),
+    );
+    const inspected = await inspectDelivery(folder);
+    expect(inspected.issues).toEqual([]);
+    expect(inspected.message?.recordings.map((r) => r.ref)).toEqual(["A1", "A2"]);
+  });
+
+  it("a supplemental recording that a release does contain is checked like any other", async () => {
+    const folder = await broken((_, x) =>
+      x
+        .replace("<SoundRecording>", '<SoundRecording IsSupplemental="true">')
+        .replace(/<ResourceId><ISRC>QZTST2600001<\/ISRC><\/ResourceId>/, ""),
+    );
+    expect((await issuesOf(folder)).map((i) => [i.code, i.path])).toEqual([
+      ["required", "/NewReleaseMessage/ResourceList/SoundRecording[1]/SoundRecordingEdition"],
+    ]);
+  });
+
   it("an entity expansion bomb is refused before any expansion", async () => {
     const folder = await broken((_, x) => {
       const lol = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join("");
@@ -282,11 +353,21 @@ describe("broken deliveries", () => {
         .replace(/<DisplayArtistName>The Test Tones<\/DisplayArtistName>/, "")
         .replace("<TerritoryCode>Worldwide<", "<TerritoryCode>Germany<"),
     );
-    expect((await issuesOf(folder)).map((i) => [i.code, i.path])).toEqual([
-      ["required", "/NewReleaseMessage/ResourceList/SoundRecording[1]/DisplayArtistName"],
+    const issues = await issuesOf(folder);
+    expect(issues.map((i) => [i.code, i.path])).toEqual([
+      ["required", "/NewReleaseMessage/ResourceList/SoundRecording[1]"],
       ["invalid-duration", "/NewReleaseMessage/ResourceList/SoundRecording[1]/Duration"],
       ["invalid-territory", "/NewReleaseMessage/DealList/ReleaseDeal/Deal/DealTerms/TerritoryCode"],
     ]);
+    expect(issues[0]?.message).toContain("DisplayArtistName");
+    // Every path names an element the message really has (a missing one is reported at its parent).
+    const paths = new Set<string>();
+    const walk = (el: ReturnType<typeof parseXml>) => {
+      paths.add(el.path);
+      el.children.forEach(walk);
+    };
+    walk(parseXml(readFileSync(messageFileOf(folder), "utf8")));
+    for (const issue of issues) expect(paths, issue.path).toContain(issue.path);
   });
 
   it("through the HTTP endpoint: each is a 422 listing its errors, and nothing is written anywhere", async () => {

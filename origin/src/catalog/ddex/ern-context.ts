@@ -34,7 +34,8 @@ export function ernReader(): ErnReader {
   };
   const required = (parent: XmlElement, name: string): string | undefined => {
     const value = textOf(parent, name);
-    if (value === undefined) fail(`${parent.path}/${name}`, "required", `${name} is required here.`);
+    // The path names the element that exists (the parent): a missing element cannot be pointed at.
+    if (value === undefined) fail(parent, "required", `${parent.name} needs a ${name}; it has none (or it is empty).`);
     return value;
   };
   return { issues, warnings, fail, warn, required };

@@ -31,8 +31,7 @@ export function readDeals(
       }
       return r.text;
     });
-    if (refs.length === 0)
-      fail(`${releaseDeal.path}/DealReleaseReference`, "required", "DealReleaseReference is required.");
+    if (refs.length === 0) fail(releaseDeal, "required", "DealReleaseReference is required.");
     for (const deal of children(releaseDeal, "Deal")) deals.push(...readDeal(deal, refs, fail));
   }
   return deals;
@@ -52,7 +51,7 @@ function readDeal(deal: XmlElement, releaseRefs: string[], fail: Fail): DealMode
   let territories = codes("TerritoryCode");
   const excluded = codes("ExcludedTerritoryCode");
   if (territories.length === 0 && excluded.length === 0) {
-    fail(`${terms.path}/TerritoryCode`, "required", "DealTerms need a TerritoryCode or an ExcludedTerritoryCode.");
+    fail(terms, "required", "DealTerms need a TerritoryCode or an ExcludedTerritoryCode.");
   }
   if (territories.length === 0) territories = ["Worldwide"]; // ExcludedTerritoryCode alone = worldwide except
   const periods = children(terms, "ValidityPeriod");

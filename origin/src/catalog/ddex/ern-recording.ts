@@ -49,9 +49,9 @@ export function readSoundRecording(
     textOf(sr, "DisplayTitleText") ??
     textOf(child(sr, "DisplayTitle"), "TitleText") ??
     textOf(child(sr, "ReferenceTitle"), "TitleText");
-  if (!title) fail(`${sr.path}/DisplayTitleText`, "required", "A SoundRecording needs a DisplayTitleText.");
+  if (!title) fail(sr, "required", "A SoundRecording needs a DisplayTitleText.");
   const displayArtist = textOf(sr, "DisplayArtistName");
-  if (!displayArtist) fail(`${sr.path}/DisplayArtistName`, "required", "A SoundRecording needs a DisplayArtistName.");
+  if (!displayArtist) fail(sr, "required", "A SoundRecording needs a DisplayArtistName.");
   const parties = partiesOf(sr, ctx.partyRef, fail);
   const iswcs = iswcsOf(sr, fail);
   const durationMs = durationOf(sr, fail);
@@ -77,7 +77,7 @@ function isrcOf(sr: XmlElement, holders: XmlElement[], fail: Fail): string {
   const resourceIds = holders.flatMap((h) => children(h, "ResourceId"));
   const isrcEl = resourceIds.map((r) => child(r, "ISRC")).find((e) => e !== undefined);
   if (!isrcEl) {
-    fail(`${(resourceIds[0] ?? holders[0] ?? sr).path}/ISRC`, "required", "A SoundRecording needs an ISRC.");
+    fail(resourceIds[0] ?? holders[0] ?? sr, "required", "A SoundRecording needs an ISRC.");
     return "";
   }
   return checked(checkIsrc(isrcEl.text), isrcEl, "invalid-isrc", fail) ?? "";
@@ -130,7 +130,7 @@ function iswcsOf(sr: XmlElement, fail: Fail): string[] {
 function durationOf(sr: XmlElement, fail: Fail): number {
   const durationEl = child(sr, "Duration");
   if (!durationEl) {
-    fail(`${sr.path}/Duration`, "required", "A SoundRecording needs a Duration (ISO 8601, e.g. PT3M25S).");
+    fail(sr, "required", "A SoundRecording needs a Duration (ISO 8601, e.g. PT3M25S).");
     return 0;
   }
   const ms = parseIsoDuration(durationEl.text);
@@ -168,7 +168,7 @@ function filesOf(sr: XmlElement, holders: XmlElement[], fail: Fail): FileRef[] {
   if (fileEls.length === 0) {
     const where = technical[0] ?? holders[0] ?? sr;
     fail(
-      technical[0] ? `${where.path}/File` : `${where.path}/TechnicalDetails`,
+      where,
       "required",
       "A SoundRecording needs TechnicalDetails with a File (4.3: DeliveryFile/File) giving the audio's URI.",
     );

@@ -106,13 +106,13 @@ function ernVersion(root: XmlElement, { fail }: ErnReader): string | undefined {
 export function readHeader(root: XmlElement, version: string, { fail, required }: ErnReader): MessageBase | undefined {
   const header = child(root, "MessageHeader");
   if (!header) {
-    fail(`${root.path}/MessageHeader`, "required", "MessageHeader is required.");
+    fail(root, "required", "MessageHeader is required.");
     return undefined;
   }
   const messageId = required(header, "MessageId") ?? "";
   const senderEl = child(header, "MessageSender");
   const senderId = senderEl ? required(senderEl, "PartyId") : undefined;
-  if (!senderEl) fail(`${header.path}/MessageSender`, "required", "MessageSender is required.");
+  if (!senderEl) fail(header, "required", "MessageSender is required.");
   const createdRaw = required(header, "MessageCreatedDateTime");
   const createdAt = createdRaw ? Date.parse(createdRaw) : Number.NaN;
   if (createdRaw && Number.isNaN(createdAt)) {
@@ -132,7 +132,7 @@ export function readPurge(root: XmlElement, base: MessageBase, { issues, warning
   const purged = child(root, "PurgedRelease");
   const ids = purged ? releaseIds(child(purged, "ReleaseId"), fail) : undefined;
   if (!purged || !ids?.key) {
-    fail(`${root.path}/PurgedRelease/ReleaseId`, "required", "PurgedRelease/ReleaseId must identify the release.");
+    fail(purged ?? root, "required", "PurgedRelease/ReleaseId must identify the release.");
   }
   const message: ErnMessage = {
     ...base,
@@ -149,7 +149,7 @@ export function readPurge(root: XmlElement, base: MessageBase, { issues, warning
 function readParties(root: XmlElement, { fail, required }: ErnReader): Map<string, PartyModel> {
   const parties = new Map<string, PartyModel>();
   const partyList = child(root, "PartyList");
-  if (!partyList) fail(`${root.path}/PartyList`, "required", "PartyList is required.");
+  if (!partyList) fail(root, "required", "PartyList is required.");
   for (const party of children(partyList, "Party")) {
     const ref = required(party, "PartyReference");
     if (!ref) continue;
@@ -175,7 +175,7 @@ function readResources(
 ): { recordings: SoundRecordingModel[]; resourceRefs: Set<string>; otherFiles: FileRef[] } {
   const { fail } = ctx;
   const resourceList = child(root, "ResourceList");
-  if (!resourceList) fail(`${root.path}/ResourceList`, "required", "ResourceList is required.");
+  if (!resourceList) fail(root, "required", "ResourceList is required.");
   const resourceRefs = new Set<string>();
   for (const resource of resourceList?.children ?? []) {
     const ref = textOf(resource, "ResourceReference");
@@ -212,7 +212,7 @@ function readReleases(
   const { fail } = ctx;
   const releases: ReleaseModel[] = [];
   const releaseList = child(root, "ReleaseList");
-  if (!releaseList) fail(`${root.path}/ReleaseList`, "required", "ReleaseList is required.");
+  if (!releaseList) fail(root, "required", "ReleaseList is required.");
   for (const el of releaseList?.children ?? []) {
     if (el.name !== "Release" && el.name !== "TrackRelease") continue;
     const release = readRelease(el, ctx);

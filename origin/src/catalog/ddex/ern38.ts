@@ -67,7 +67,7 @@ export function readErn38(root: XmlElement, base: MessageBase, reader: ErnReader
   const parties = new InlineParties();
   const releasedRefs = new Set<string>();
   const releaseList = child(root, "ReleaseList");
-  if (!releaseList) fail(`${root.path}/ReleaseList`, "required", "ReleaseList is required.");
+  if (!releaseList) fail(root, "required", "ReleaseList is required.");
   for (const r of children(releaseList, "Release")) {
     for (const list of children(r, "ReleaseResourceReferenceList")) {
       for (const ref of children(list, "ReleaseResourceReference")) releasedRefs.add(ref.text);
@@ -75,7 +75,7 @@ export function readErn38(root: XmlElement, base: MessageBase, reader: ErnReader
   }
 
   const resourceList = child(root, "ResourceList");
-  if (!resourceList) fail(`${root.path}/ResourceList`, "required", "ResourceList is required.");
+  if (!resourceList) fail(root, "required", "ResourceList is required.");
   const resourceRefs = new Set<string>();
   for (const resource of resourceList?.children ?? []) {
     const ref = textOf(resource, "ResourceReference");
@@ -155,19 +155,14 @@ function readRecording38(
   if (ref && sr.attrs.IsSupplemental === "true" && !releasedRefs.has(ref)) return undefined;
   const idEl = child(sr, "SoundRecordingId");
   const isrcEl = child(idEl, "ISRC");
-  if (!isrcEl)
-    fail(`${(idEl ?? sr).path}${idEl ? "" : "/SoundRecordingId"}/ISRC`, "required", "A SoundRecording needs an ISRC.");
+  if (!isrcEl) fail(idEl ?? sr, "required", "A SoundRecording needs an ISRC.");
   const isrc = isrcEl ? (checked(checkIsrc(isrcEl.text), isrcEl, "invalid-isrc", fail) ?? "") : "";
   const details = detailsOf(sr, "SoundRecordingDetailsByTerritory");
   if (!details) {
-    fail(
-      `${sr.path}/SoundRecordingDetailsByTerritory`,
-      "required",
-      "A SoundRecording needs SoundRecordingDetailsByTerritory.",
-    );
+    fail(sr, "required", "A SoundRecording needs SoundRecordingDetailsByTerritory.");
   }
   const title = displayTitle(details) ?? textOf(child(sr, "ReferenceTitle"), "TitleText");
-  if (!title) fail(`${sr.path}/ReferenceTitle/TitleText`, "required", "A SoundRecording needs a title.");
+  if (!title) fail(sr, "required", "A SoundRecording needs a title.");
 
   const artists = children(details, "DisplayArtist").flatMap((a) => {
     const p = parties.of(a);
@@ -180,11 +175,7 @@ function readRecording38(
       .filter(Boolean)
       .join(", ");
   if (!displayArtist) {
-    fail(
-      `${(details ?? sr).path}/DisplayArtist`,
-      "required",
-      "A SoundRecording needs a DisplayArtist or a DisplayArtistName.",
-    );
+    fail(details ?? sr, "required", "A SoundRecording needs a DisplayArtist or a DisplayArtistName.");
   }
   const contributors = [
     ...children(details, "ResourceContributor").map((c) => [c, "ResourceContributorRole"] as const),
@@ -213,8 +204,7 @@ function readRecording38(
 
   const durationEl = child(sr, "Duration");
   const durationMs = durationEl ? parseIsoDuration(durationEl.text) : undefined;
-  if (!durationEl)
-    fail(`${sr.path}/Duration`, "required", "A SoundRecording needs a Duration (ISO 8601, e.g. PT3M25S).");
+  if (!durationEl) fail(sr, "required", "A SoundRecording needs a Duration (ISO 8601, e.g. PT3M25S).");
   else if (!durationMs) {
     fail(durationEl, "invalid-duration", `"${durationEl.text}" is not a positive ISO 8601 duration such as PT3M25S.`);
   }
@@ -223,7 +213,7 @@ function readRecording38(
   const fileEls = technical.flatMap((t) => children(t, "File"));
   if (details && fileEls.length === 0) {
     fail(
-      `${(technical[0] ?? details).path}${technical[0] ? "" : "/TechnicalSoundRecordingDetails"}/File`,
+      technical[0] ?? details,
       "required",
       "A SoundRecording needs TechnicalSoundRecordingDetails/File with the audio's FileName.",
     );
@@ -259,7 +249,7 @@ function readRelease38(
 ): ReleaseModel | undefined {
   const ref = required(el, "ReleaseReference");
   const idEl = child(el, "ReleaseId");
-  if (!idEl) fail(`${el.path}/ReleaseId`, "required", "ReleaseId is required.");
+  if (!idEl) fail(el, "required", "ReleaseId is required.");
   const ids = releaseIds(idEl, fail);
   if (idEl && !ids.key) fail(idEl, "required", "ReleaseId needs an ICPN, a GRid or a ProprietaryId.");
   const details = detailsOf(el, "ReleaseDetailsByTerritory");
