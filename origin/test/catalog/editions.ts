@@ -258,3 +258,21 @@ ${deals.join("\n")}
 </ern:NewReleaseMessage>
 `;
 }
+
+/** An edition's PurgeReleaseMessage for the release with this ICPN. */
+export function purgeMessage(edition: Edition, p: { messageId: string; createdAt: string; icpn: string }): string {
+  const ns = `http://ddex.net/xml/ern/${digits(edition)}`;
+  const attrs =
+    edition === "3.8.2"
+      ? ` MessageSchemaVersionId="ern/382" LanguageAndScriptCode="en"`
+      : edition === "4.3" || edition === "4.3.1"
+        ? ` AvsVersionId="${edition === "4.3" ? 3 : 12}" LanguageAndScriptCode="en"`
+        : ` LanguageAndScriptCode="en"`;
+  const spec = { messageId: p.messageId, createdAt: p.createdAt, senderName: "Test Distributor" } as ReleaseSpec;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<ern:PurgeReleaseMessage xmlns:ern="${ns}"${attrs}>
+${header(spec)}
+  <PurgedRelease><ReleaseId><ICPN>${p.icpn}</ICPN></ReleaseId></PurgedRelease>
+</ern:PurgeReleaseMessage>
+`;
+}

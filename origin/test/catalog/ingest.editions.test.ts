@@ -11,7 +11,7 @@ import { isPlayable } from "@cadence/shared/catalog/availability";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gs1CheckDigit } from "../../src/catalog/ddex/identifiers";
 import { md5Of, type ReleaseSpec, synthesizeAudio } from "../../src/catalog/demo/delivery-builder";
-import { EDITIONS, type Edition, ernMessage, schemaOf, xmllintErrors } from "./editions";
+import { EDITIONS, type Edition, ernMessage, purgeMessage, schemaOf, xmllintErrors } from "./editions";
 import { smallRelease, tempDir } from "./helpers";
 import { ingestOrigin } from "./ingest-helpers";
 
@@ -112,5 +112,46 @@ describe("message encodings", () => {
     expect(body.errors).toEqual([
       expect.objectContaining({ code: "xml-encoding", message: expect.stringMatching(/not valid utf-8/i) }),
     ]);
+  });
+});
+
+describe("takedowns in each edition", () => {
+  for (const [n, edition] of EDITIONS.entries()) {
+    it(`ERN ${edition}: a PurgeReleaseMessage takes the release's tracks down`, async () => {
+      const spec = releaseFor(n, `EDITION-${edition}`);
+      const at = "2026-03-01T00:00:00Z";
+      const xml = purgeMessage(edition, { messageId: `PURGE-${edition}`, createdAt: at, icpn: spec.icpn });
+      if (schemaOf(edition)) expect(xmllintErrors(xml, edition)).toBe("");
+      const res = await upload(deliveryOf({ ...spec, messageId: `PURGE-${edition}`, tracks: [] }, Buffer.from(xml)));
+      const report = (await res.json()) as { status: string; message: { kind: string; ernVersion: string } };
+      expect(res.status, JSON.stringify(report)).toBe(201);
+      expect(report.message).toMatchObject({ kind: "PurgeReleaseMessage", ernVersion: edition });
+      const edge = (await edgeTrack(`trk_${spec.tracks[0]!.isrc.toLowerCase()}`))!;
+      expect(isPlayable(edge, "US", "premium", Date.now())).toMatchObject({ ok: false, reason: "taken-down" });
+    });
+  }
+
+  it("ERN 3.8.2: an UpdateMessage whose deals all say TakeDown takes the release down from their start", async () => {
+    const spec = releaseFor(9, "TAKEDOWN-382-1");
+    const first = ernMessage("3.8.2", spec, md5s(spec));
+    expect((await upload(deliveryOf(spec, Buffer.from(first)))).status).toBe(201);
+    const takedown = ernMessage(
+      "3.8.2",
+      { ...spec, messageId: "TAKEDOWN-382-2", createdAt: "2026-02-01T00:00:00Z" },
+      md5s(spec),
+    )
+      .replace("<UpdateIndicator>OriginalMessage<", "<UpdateIndicator>UpdateMessage<")
+      .replace(
+        /<Deal><DealTerms>[\s\S]*?<\/DealTerms><\/Deal>/,
+        "<Deal><DealTerms><TakeDown>true</TakeDown><TerritoryCode>Worldwide</TerritoryCode><ValidityPeriod><StartDate>2026-02-01</StartDate></ValidityPeriod></DealTerms></Deal>",
+      );
+    expect(xmllintErrors(takedown, "3.8.2")).toBe("");
+    const res = await upload(deliveryOf({ ...spec, messageId: "TAKEDOWN-382-2" }, Buffer.from(takedown)));
+    const report = (await res.json()) as { releases: Array<{ takedownAt?: string }> };
+    expect(res.status, JSON.stringify(report)).toBe(201);
+    expect(report.releases[0]?.takedownAt).toBe("2026-02-01T00:00:00.000Z");
+    const edge = (await edgeTrack(`trk_${spec.tracks[1]!.isrc.toLowerCase()}`))!;
+    expect(isPlayable(edge, "US", "premium", Date.now())).toMatchObject({ ok: false, reason: "taken-down" });
+    expect(isPlayable(edge, "US", "premium", Date.parse("2026-01-15T00:00:00Z"))).toEqual({ ok: true });
   });
 });

@@ -137,7 +137,8 @@ export function readErn38(root: XmlElement, base: MessageBase, reader: ErnReader
     parties: parties.parties,
     recordings,
     releases,
-    deals: takedownAt === undefined ? deals?.filter((d) => !d.takedown) : [],
+    // A takedown keeps the deals the release had (they still say where it was licensed until the takedown).
+    deals: takedownAt === undefined ? deals?.filter((d) => !d.takedown) : undefined,
     otherFiles,
     updateIndicator: textOf(root, "UpdateIndicator"),
     ...(takedownAt === undefined ? {} : { takedownAt }),
