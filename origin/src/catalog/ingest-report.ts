@@ -28,6 +28,8 @@ export interface IngestReport {
     truePeakDbtp: number;
     /** True only for the ingest that ran ffmpeg for this audio; false when the ladder existed or is shared. */
     transcoded: boolean;
+    /** No deal of the message lets listeners stream this track, so it was not transcoded: nothing to play. */
+    notStreamed?: true;
     /** Another track of this delivery with the very same audio file: one transcode served both. */
     sharesAudioWith?: string;
     renditions: Array<{ id: string; codec: string; bandwidth: number; averageBandwidth: number; segments: number }>;
@@ -55,7 +57,10 @@ export function rejectedReport(errors: Issue[] = []): IngestReport {
 }
 
 /** The ladders this ingest packaged, by SoundRecording reference (absent when nothing was transcoded). */
-export type LaddersByRef = Map<string, { transcoded: boolean; result: LadderResult; sharesAudioWith?: string }>;
+export type LaddersByRef = Map<
+  string,
+  { transcoded: boolean; result: LadderResult; sharesAudioWith?: string; notStreamed?: true }
+>;
 
 /** Fills the report's releases and tracks from what the catalog now holds. */
 export async function describe(
@@ -121,6 +126,7 @@ async function describeTracks(
       truePeakDbtp: row.truePeakDbtp,
       transcoded: ladder?.transcoded ?? false,
       ...(ladder?.sharesAudioWith ? { sharesAudioWith: ladder.sharesAudioWith } : {}),
+      ...(ladder?.notStreamed ? { notStreamed: true as const } : {}),
       renditions: (manifest?.renditions ?? []).map((r) => ({
         id: r.id,
         codec: r.codec,

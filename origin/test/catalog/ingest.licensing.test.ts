@@ -49,7 +49,12 @@ function withVideoTrackRelease(xml: string): string {
 }
 
 describe("a deal on a release without audio of its own", () => {
-  let report: { status: string; warnings: Array<{ code: string; path: string; message: string }> };
+  let report: {
+    status: string;
+    transcodes: number;
+    tracks: Array<{ id: string; transcoded: boolean; notStreamed?: true; renditions: unknown[] }>;
+    warnings: Array<{ code: string; path: string; message: string }>;
+  };
 
   beforeAll(async () => {
     // The album itself is only licensed for download in GB: no streaming anywhere.
@@ -89,6 +94,41 @@ describe("a deal on a release without audio of its own", () => {
         path: "/NewReleaseMessage/DealList/ReleaseDeal[2]/DealReleaseReference",
       }),
     );
+  });
+});
+
+describe("a release whose deals grant no streaming", () => {
+  it("is ingested without transcoding, the report says so, and a later streaming deal transcodes it", async () => {
+    const spec = smallRelease({
+      messageId: "DOWNLOAD-ONLY-1",
+      icpn: "5012345678931",
+      tracks: [{ isrc: "QZDLO2600001", title: "Download Only", seconds: 3, seed: 11 }],
+      deals: [{ models: ["PayAsYouGoModel"], useTypes: ["PermanentDownload"] }],
+    });
+    const first = (await (await upload(await buildDelivery(spec))).json()) as typeof report;
+    expect(first).toMatchObject({ status: "ingested", transcodes: 0 });
+    expect(first.tracks).toMatchObject([
+      { id: "trk_qzdlo2600001", transcoded: false, notStreamed: true, renditions: [] },
+    ]);
+    expect(first.warnings).toContainEqual(
+      expect.objectContaining({ code: "not-streamed", path: "/NewReleaseMessage/ResourceList/SoundRecording" }),
+    );
+    const edge = (await edgeTrack("trk_qzdlo2600001"))!;
+    expect(edge.renditions).toEqual([]);
+    expect(isPlayable(edge, "US", "premium", Date.now()).ok).toBe(false);
+
+    const later = await buildDelivery({
+      ...spec,
+      messageId: "DOWNLOAD-ONLY-2",
+      createdAt: "2026-02-10T10:00:00Z",
+      deals: [{ models: ["SubscriptionModel"] }],
+    });
+    const second = (await (await upload(later)).json()) as typeof report;
+    expect(second).toMatchObject({ status: "ingested", transcodes: 1 });
+    expect(second.tracks[0]).toMatchObject({ transcoded: true });
+    const streamed = (await edgeTrack("trk_qzdlo2600001"))!;
+    expect(streamed.renditions).toHaveLength(4);
+    expect(isPlayable(streamed, "US", "premium", Date.now())).toEqual({ ok: true });
   });
 });
 

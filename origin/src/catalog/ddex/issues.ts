@@ -57,6 +57,8 @@ export const DELIVERY_ISSUE_CODES = {
   "duration-mismatch": "The declared Duration is more than 2 s off the audio's; the measured one is used (warning).",
   "redelivery-differs":
     "A MessageId already ingested arrives again with other audio or other recordings; refused, the stored catalog stays.",
+  "not-streamed":
+    "No deal of the message lets listeners stream the recording: it is stored without transcoding (warning).",
   "stale-message": "The catalog already holds a message at least as new for this release.",
   "unknown-release": "A PurgeReleaseMessage names a release the catalog does not have.",
 } as const satisfies Record<string, string>;
