@@ -10,6 +10,12 @@ import { buildDelivery, messageFileOf, smallRelease } from "./helpers";
 import { ingestOrigin } from "./ingest-helpers";
 
 type IngestOrigin = Awaited<ReturnType<typeof ingestOrigin>>;
+interface Report {
+  status: string;
+  transcodes: number;
+  tracks: Array<{ id: string; transcoded: boolean; notStreamed?: true; renditions: unknown[] }>;
+  warnings: Array<{ code: string; path: string; message: string }>;
+}
 let upload: IngestOrigin["upload"];
 let edgeTrack: IngestOrigin["edgeTrack"];
 
@@ -49,12 +55,7 @@ function withVideoTrackRelease(xml: string): string {
 }
 
 describe("a deal on a release without audio of its own", () => {
-  let report: {
-    status: string;
-    transcodes: number;
-    tracks: Array<{ id: string; transcoded: boolean; notStreamed?: true; renditions: unknown[] }>;
-    warnings: Array<{ code: string; path: string; message: string }>;
-  };
+  let report: Report;
 
   beforeAll(async () => {
     // The album itself is only licensed for download in GB: no streaming anywhere.
@@ -72,7 +73,7 @@ describe("a deal on a release without audio of its own", () => {
     const file = messageFileOf(folder);
     writeFileSync(file, withVideoTrackRelease(readFileSync(file, "utf8")));
     const res = await upload(folder);
-    report = (await res.json()) as typeof report;
+    report = (await res.json()) as Report;
     expect(res.status, JSON.stringify(report)).toBe(201);
   }, 60_000);
 
@@ -105,7 +106,7 @@ describe("a release whose deals grant no streaming", () => {
       tracks: [{ isrc: "QZDLO2600001", title: "Download Only", seconds: 3, seed: 11 }],
       deals: [{ models: ["PayAsYouGoModel"], useTypes: ["PermanentDownload"] }],
     });
-    const first = (await (await upload(await buildDelivery(spec))).json()) as typeof report;
+    const first = (await (await upload(await buildDelivery(spec))).json()) as Report;
     expect(first).toMatchObject({ status: "ingested", transcodes: 0 });
     expect(first.tracks).toMatchObject([
       { id: "trk_qzdlo2600001", transcoded: false, notStreamed: true, renditions: [] },
@@ -123,7 +124,7 @@ describe("a release whose deals grant no streaming", () => {
       createdAt: "2026-02-10T10:00:00Z",
       deals: [{ models: ["SubscriptionModel"] }],
     });
-    const second = (await (await upload(later)).json()) as typeof report;
+    const second = (await (await upload(later)).json()) as Report;
     expect(second).toMatchObject({ status: "ingested", transcodes: 1 });
     expect(second.tracks[0]).toMatchObject({ transcoded: true });
     const streamed = (await edgeTrack("trk_qzdlo2600001"))!;

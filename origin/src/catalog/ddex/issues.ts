@@ -59,6 +59,8 @@ export const DELIVERY_ISSUE_CODES = {
     "A MessageId already ingested arrives again with other audio or other recordings; refused, the stored catalog stays.",
   "not-streamed":
     "No deal of the message lets listeners stream the recording: it is stored without transcoding (warning).",
+  "delivery-failed":
+    "A delivery of a batch failed for an unexpected reason; nothing of it was written, the rest went on.",
   "stale-message": "The catalog already holds a message at least as new for this release.",
   "unknown-release": "A PurgeReleaseMessage names a release the catalog does not have.",
 } as const satisfies Record<string, string>;
