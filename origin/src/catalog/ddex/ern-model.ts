@@ -2,6 +2,7 @@
  * The catalog's model of an ERN message, as the reader (ern.ts) produces it and ingest writes it: parties, sound
  * recordings with their files, releases with their tracks, and deals compacted per release.
  */
+import type { Issue } from "./issues";
 
 export interface PartyModel {
   ref: string;
@@ -87,4 +88,14 @@ export interface ErnMessage {
   takedownAt?: number;
   /** PurgeReleaseMessage: the identity key of the release to purge. */
   purgedReleaseKey?: string;
+}
+
+/** What every message kind carries: version, id, sender, creation time, test flag. */
+export type MessageBase = Pick<ErnMessage, "version" | "messageId" | "sender" | "createdAt" | "isTest">;
+
+/** A reader's answer: the message when it has no errors, and every error and warning found. */
+export interface ReadResult {
+  message?: ErnMessage;
+  issues: Issue[];
+  warnings: Issue[];
 }

@@ -12,11 +12,18 @@
  */
 import { type ErnReader, ernReader, type PartyRef, partyRefIn } from "./ern-context";
 import { readDeals } from "./ern-deal";
-import type { ErnMessage, FileRef, PartyModel, ReleaseModel, SoundRecordingModel } from "./ern-model";
+import type {
+  ErnMessage,
+  FileRef,
+  MessageBase,
+  PartyModel,
+  ReadResult,
+  ReleaseModel,
+  SoundRecordingModel,
+} from "./ern-model";
 import { fileRefOf, readSoundRecording } from "./ern-recording";
 import { readRelease, releaseIds } from "./ern-release";
 import { readErn38 } from "./ern38";
-import type { Issue } from "./issues";
 import { child, children, textOf, type XmlElement } from "./xml";
 
 export type { DealModel, ErnMessage, FileRef, PartyModel, ReleaseModel, SoundRecordingModel } from "./ern-model";
@@ -34,14 +41,7 @@ const EDITION: Record<string, string> = {
   "431": "4.3.1",
 };
 
-export interface ReadResult {
-  message?: ErnMessage;
-  issues: Issue[];
-  warnings: Issue[];
-}
-
-/** What every message kind carries: version, id, sender, creation time, test flag. */
-export type MessageBase = Pick<ErnMessage, "version" | "messageId" | "sender" | "createdAt" | "isTest">;
+export type { MessageBase, ReadResult } from "./ern-model";
 
 export function readErn(root: XmlElement): ReadResult {
   const reader = ernReader();
@@ -103,7 +103,7 @@ function ernVersion(root: XmlElement, { fail }: ErnReader): string | undefined {
 }
 
 /** The MessageHeader; undefined (recorded) when there is none. */
-export function readHeader(root: XmlElement, version: string, { fail, required }: ErnReader): MessageBase | undefined {
+function readHeader(root: XmlElement, version: string, { fail, required }: ErnReader): MessageBase | undefined {
   const header = child(root, "MessageHeader");
   if (!header) {
     fail(root, "required", "MessageHeader is required.");
@@ -128,7 +128,7 @@ export function readHeader(root: XmlElement, version: string, { fail, required }
 }
 
 /** A PurgeReleaseMessage: the one release it names. */
-export function readPurge(root: XmlElement, base: MessageBase, { issues, warnings, fail }: ErnReader): ReadResult {
+function readPurge(root: XmlElement, base: MessageBase, { issues, warnings, fail }: ErnReader): ReadResult {
   const purged = child(root, "PurgedRelease");
   const ids = purged ? releaseIds(child(purged, "ReleaseId"), fail) : undefined;
   if (!purged || !ids?.key) {

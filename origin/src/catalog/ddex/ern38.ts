@@ -8,10 +8,9 @@
  * ern-deal.ts (`Usage/UseType`, `TakeDown`). `UpdateIndicator` is kept for the report.
  */
 
-import type { MessageBase, ReadResult } from "./ern";
 import { checked, type ErnReader } from "./ern-context";
 import { readDeals } from "./ern-deal";
-import type { ErnMessage, PartyModel, ReleaseModel, SoundRecordingModel } from "./ern-model";
+import type { ErnMessage, MessageBase, PartyModel, ReadResult, ReleaseModel, SoundRecordingModel } from "./ern-model";
 import { fileRefOf } from "./ern-recording";
 import { releaseIds } from "./ern-release";
 import { checkIsrc, checkIswc, parseIsoDuration } from "./identifiers";
