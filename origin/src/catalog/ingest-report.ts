@@ -16,7 +16,15 @@ export type IngestStatus = "ingested" | "unchanged" | "rejected" | "stale";
 
 export interface IngestReport {
   status: IngestStatus;
-  message?: { id: string; sender: string; kind: string; createdAt: string; ernVersion: string };
+  message?: {
+    id: string;
+    sender: string;
+    kind: string;
+    createdAt: string;
+    ernVersion: string;
+    /** 3.8: `OriginalMessage` or `UpdateMessage`, as delivered (ordering does not depend on it). */
+    updateIndicator?: string;
+  };
   releases: Array<{ id: string; key: string; title: string; tracks: number; takedownAt?: string }>;
   tracks: Array<{
     id: string;

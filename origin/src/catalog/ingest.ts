@@ -71,6 +71,7 @@ export async function ingestDelivery(
     kind: message.kind,
     createdAt: new Date(message.createdAt).toISOString(),
     ernVersion: message.version,
+    ...(message.updateIndicator ? { updateIndicator: message.updateIndicator } : {}),
   };
   if (message.isTest) {
     report.warnings.push({
