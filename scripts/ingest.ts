@@ -1,5 +1,8 @@
 /**
  * `npm run ingest -- <delivery folder or .zip> [--json]`: ingests one DDEX delivery and prints the report.
+ * `npm run ingest -- <folder of deliveries> [--json]`: a batch (a folder with no message of its own, whose sub-folders
+ * and zips are deliveries): every delivery ingested, in parallel, one line (or report) each; one that fails does not
+ * stop the others, and the exit code is 1 when any was refused.
  *
  * When the origin of this data folder is running (`npm start`), the delivery goes to its ingest endpoint, so its
  * transcoding pool and edge publishing do the work. Otherwise the ingester runs in this process on the data
@@ -9,6 +12,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import { join, relative, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { devSecrets } from "@cadence/local/src/dev-stack";
+import { deliveriesIn, isBatchFolder } from "@cadence/origin/src/catalog/batch";
 import type { IngestReport } from "@cadence/origin/src/catalog/ingest";
 import { loadConfig } from "@cadence/origin/src/config";
 import { createServices } from "@cadence/origin/src/services";
@@ -20,7 +24,7 @@ const args = process.argv.slice(2);
 const json = args.includes("--json");
 const target = args.find((a) => !a.startsWith("--"));
 if (!target || !existsSync(target)) {
-  console.error("Usage: npm run ingest -- <delivery folder or .zip> [--json]");
+  console.error("Usage: npm run ingest -- <delivery folder, .zip, or folder of deliveries> [--json]");
   process.exit(2);
 }
 const path = resolve(target);
@@ -53,7 +57,7 @@ async function originRunning(): Promise<boolean> {
 /** An ingest report, or (when the origin refused the request itself) its problem shown as the one error. */
 type Outcome = Omit<IngestReport, "errors"> & { errors: Array<{ path: string; code: string; message: string }> };
 
-async function viaOrigin(): Promise<Outcome> {
+async function viaOrigin(path: string): Promise<Outcome> {
   const body = statSync(path).isDirectory() ? zipOf(path) : new Uint8Array(readFileSync(path));
   const res = await serviceFetch({ baseUrl: originUrl, token: secrets.serviceToken }, "/v1/ops/catalog/deliveries", {
     method: "POST",
@@ -67,10 +71,19 @@ async function viaOrigin(): Promise<Outcome> {
   if (res.ok) return answer;
   const error = { path: path, code: answer.code ?? String(res.status), message: answer.detail ?? res.statusText };
   const ms = { validate: 0, transcode: 0, commit: 0, total: 0 };
-  return { status: "rejected", releases: [], tracks: [], errors: [error], warnings: [], published: 0, ms };
+  return {
+    status: "rejected",
+    releases: [],
+    tracks: [],
+    errors: [error],
+    warnings: [],
+    published: 0,
+    transcodes: 0,
+    ms,
+  };
 }
 
-async function inProcess(): Promise<IngestReport> {
+function servicesHere() {
   const config = loadConfig({
     CADENCE_ENV: "development",
     ...process.env,
@@ -80,7 +93,11 @@ async function inProcess(): Promise<IngestReport> {
     SERVICE_TOKEN: secrets.serviceToken,
     LOG_LEVEL: "warn",
   });
-  const services = await createServices(config);
+  return createServices(config);
+}
+
+async function inProcess(): Promise<IngestReport> {
+  const services = await servicesHere();
   try {
     if (statSync(path).isDirectory()) return await services.catalog.ingestFolder(path);
     return await services.catalog.ingestArchive(Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>);
@@ -106,7 +123,7 @@ function print(report: Outcome, where: string): void {
   for (const t of report.tracks) {
     const ladder = t.renditions.map((r) => `${r.id} ${Math.round(r.averageBandwidth / 1000)}k`).join(", ");
     console.log(
-      `  track ${t.id}  "${t.title}" by ${t.artist}  ${(t.durationMs / 1000).toFixed(3)} s  ${t.loudnessLufs} LUFS  ${t.truePeakDbtp} dBTP  ${t.transcoded ? "transcoded" : "already packaged"}  [${ladder}]`,
+      `  track ${t.id}  "${t.title}" by ${t.artist}  ${(t.durationMs / 1000).toFixed(3)} s  ${t.loudnessLufs} LUFS  ${t.truePeakDbtp} dBTP  ${t.transcoded ? "transcoded" : t.sharesAudioWith ? `same audio as ${t.sharesAudioWith}: one transcode` : "already packaged"}  [${ladder}]`,
     );
   }
   for (const e of report.errors) console.log(`  ERROR ${e.code} at ${e.path}: ${e.message}`);
@@ -119,7 +136,59 @@ function print(report: Outcome, where: string): void {
   }
 }
 
+/** A batch through the running origin: each delivery uploaded on its own, a few at a time (its pool transcodes). */
+async function batchViaOrigin(): Promise<Array<{ delivery: string; report: Outcome }>> {
+  const deliveries = await deliveriesIn(path);
+  const out: Array<{ delivery: string; report: Outcome }> = deliveries.map((d) => ({
+    delivery: d.name,
+    report: undefined!,
+  }));
+  let next = 0;
+  const worker = async () => {
+    while (next < deliveries.length) {
+      const i = next++;
+      out[i]!.report = await viaOrigin(deliveries[i]!.path);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, deliveries.length) }, worker));
+  return out;
+}
+
+async function batchInProcess(): Promise<Array<{ delivery: string; report: Outcome }>> {
+  const services = await servicesHere();
+  try {
+    return (await services.catalog.ingestBatchFolder(path)).reports;
+  } finally {
+    services.close();
+  }
+}
+
+function printBatch(reports: Array<{ delivery: string; report: Outcome }>, where: string, ms: number): void {
+  if (json) {
+    console.log(JSON.stringify({ deliveries: reports.length, reports, ms }, null, 2));
+    return;
+  }
+  console.log(`BATCH of ${reports.length} deliveries (${where}), ${ms} ms`);
+  for (const { delivery, report } of reports) {
+    const transcoded = report.tracks.filter((t) => t.transcoded).length;
+    const first = report.errors[0];
+    console.log(
+      `  ${report.status.toUpperCase().padEnd(9)} ${delivery}: ${report.releases.map((r) => r.id).join(", ") || "-"}  ${report.tracks.length} tracks (${transcoded} transcoded)${first ? `  ${first.code} at ${first.path}: ${first.message}${report.errors.length > 1 ? ` (+${report.errors.length - 1} more)` : ""}` : ""}`,
+    );
+  }
+  const counts = new Map<string, number>();
+  for (const { report } of reports) counts.set(report.status, (counts.get(report.status) ?? 0) + 1);
+  console.log(`  ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}`);
+}
+
 const running = await originRunning();
-const report = running ? await viaOrigin() : await inProcess();
-print(report, running ? `via the origin at ${originUrl}` : `in-process on ${dataDir}`);
+const where = running ? `via the origin at ${originUrl}` : `in-process on ${dataDir}`;
+if (statSync(path).isDirectory() && (await isBatchFolder(path))) {
+  const started = Date.now();
+  const reports = running ? await batchViaOrigin() : await batchInProcess();
+  printBatch(reports, where, Date.now() - started);
+  process.exit(reports.every((r) => r.report.status === "ingested" || r.report.status === "unchanged") ? 0 : 1);
+}
+const report = running ? await viaOrigin(path) : await inProcess();
+print(report, where);
 process.exit(report.status === "ingested" || report.status === "unchanged" ? 0 : 1);

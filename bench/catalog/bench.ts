@@ -4,16 +4,25 @@
  * 1. Ingest throughput: a delivery of N 30-second tracks through the real origin endpoint (zip upload, validation,
  *    hashing, ffprobe, the ladder with loudness measurement, media store, one transaction, Redis publish), versus the
  *    floor: bare ffmpeg producing the same four HLS renditions from the same files, with the same parallelism (2).
- * 2. Search latency over 100,000 generated tracks (metadata only): p50/p99 of `searchCatalog` on exact, prefix and
+ * 2. Batch intake: a folder of BENCH_BATCH_RELEASES releases x BENCH_BATCH_TRACKS tracks (default 50 x 10 = 500
+ *    tracks of BENCH_BATCH_SECONDS s, every track its own audio) through `npm run ingest -- <folder>` in-process (the
+ *    origin's own code: validation, hashing, ffprobe, the ladder in the pool of 2, one transaction per release, Redis
+ *    publish), versus bare ffmpeg making the same ladders from the same files 2 at a time; with the peak resident
+ *    memory of the ingesting process (GNU time's maximum RSS).
+ * 3. Search latency over 100,000 generated tracks (metadata only): p50/p99 of `searchCatalog` on exact, prefix and
  *    misspelled queries, versus the floor: a bare FTS5 MATCH of the query's first word (the cheapest indexed lookup).
  *
- * Options: BENCH_TRACKS (default 8), BENCH_SEARCH_TRACKS (default 100000), BENCH_QUERIES (default 600).
+ * Options: BENCH_TRACKS (default 8), BENCH_BATCH_RELEASES (50), BENCH_BATCH_TRACKS (10), BENCH_BATCH_SECONDS (10),
+ * BENCH_SEARCH_TRACKS (default 100000), BENCH_QUERIES (default 600). `npm run bench:catalog -- ingest|batch|search`
+ * runs one part.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { startDevStack } from "@cadence/local/src/dev-stack";
+import { gs1CheckDigit } from "@cadence/origin/src/catalog/ddex/identifiers";
 import { writeDelivery } from "@cadence/origin/src/catalog/demo/delivery-builder";
 import { seedMetadataCatalog } from "@cadence/origin/src/catalog/demo/metadata-catalog";
 import { searchCatalog } from "@cadence/origin/src/catalog/search";
@@ -124,6 +133,117 @@ async function ingestBench(): Promise<void> {
   out(`floor (bare ffmpeg ladder):  ${(bestFloor / 1000).toFixed(2)} s  = ${perMinute(bestFloor)} tracks/min`);
   out(`cadence ingest (HTTP, full): ${(bestOurs / 1000).toFixed(2)} s  = ${perMinute(bestOurs)} tracks/min`);
   out(`ratio ingest / floor:        ${(bestOurs / bestFloor).toFixed(2)}x  (aim: <= 1.3x)`);
+  out(`machine load average while measuring: ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`);
+}
+
+const BATCH_RELEASES = Number(process.env.BENCH_BATCH_RELEASES ?? 50);
+const BATCH_TRACKS = Number(process.env.BENCH_BATCH_TRACKS ?? 10);
+const BATCH_SECONDS = Number(process.env.BENCH_BATCH_SECONDS ?? 10);
+
+async function batchBench(): Promise<void> {
+  const total = BATCH_RELEASES * BATCH_TRACKS;
+  out(`\n== batch: ${BATCH_RELEASES} releases x ${BATCH_TRACKS} tracks = ${total} tracks of ${BATCH_SECONDS} s ==`);
+  const batch = join(work, "batch");
+  const sources: string[] = [];
+  const generated = performance.now();
+  // Made 2 at a time; every track gets its own seed so no two files are the same audio (nothing is shared).
+  const pool = new WorkerPool(2);
+  await Promise.all(
+    Array.from({ length: BATCH_RELEASES }, (_, r) =>
+      pool.run(async () => {
+        const body = `60${String(r + 1).padStart(10, "0")}`;
+        const tracks = Array.from({ length: BATCH_TRACKS }, (_, t) => ({
+          isrc: `QZBAB${String(r).padStart(2, "0")}${String(t + 1).padStart(5, "0")}`.slice(0, 12),
+          title: `Batch ${r + 1} Track ${t + 1}`,
+          seconds: BATCH_SECONDS,
+          seed: r * BATCH_TRACKS + t,
+        }));
+        const folder = await writeDelivery(join(batch, `release-${String(r + 1).padStart(3, "0")}`), {
+          messageId: `BATCH-BENCH-${r + 1}`,
+          createdAt: "2026-01-10T10:00:00Z",
+          senderName: "Bench",
+          icpn: `${body}${gs1CheckDigit(body)}`,
+          title: `Batch Release ${r + 1}`,
+          artist: `Batch Artist ${r + 1}`,
+          label: "Bench Label",
+          genre: "Test",
+          releaseDate: "2026-01-01",
+          tracks,
+          deals: [{ models: ["SubscriptionModel"] }],
+        });
+        for (const t of tracks) sources.push(join(folder, "resources", `${t.isrc}.flac`));
+      }),
+    ),
+  );
+  out(`generated in ${((performance.now() - generated) / 1000).toFixed(0)} s`);
+  const bin = { ffmpeg: "ffmpeg", ffprobe: "ffprobe" };
+
+  const floorStarted = performance.now();
+  const floorPool = new WorkerPool(2);
+  await Promise.all(
+    sources.map((source, i) =>
+      floorPool.run(async () => {
+        const info = await probeSource(bin, source);
+        const dir = join(work, `batch-floor-${i}`);
+        for (const r of ["aac-128", "aac-256", "aac-320", "flac"]) await mkdir(join(dir, r), { recursive: true });
+        await run(bin.ffmpeg, ladderArgs(source, info, dir, false));
+        rmSync(dir, { recursive: true, force: true });
+      }),
+    ),
+  );
+  const floorMs = performance.now() - floorStarted;
+
+  // The batch through `npm run ingest -- <folder>` in its own process (the origin's code in-process), on a data
+  // folder whose Redis bridge runs here, so publishing to edge state is part of the measure.
+  const stack = await startDevStack({
+    dataDir: join(work, "batch-origin"),
+    env: { CADENCE_ENV: "test", LOG_LEVEL: "warn" },
+  });
+  let oursMs = 0;
+  let peakKb = 0;
+  let summary = "";
+  try {
+    const started = performance.now();
+    // Asynchronous: the Redis bridge the child publishes through runs on this process's event loop.
+    const child = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const proc = spawn(
+        "/usr/bin/time",
+        ["-f", "PEAK_RSS_KB %M", process.execPath, "--import", "tsx", "scripts/ingest.ts", batch],
+        {
+          cwd: join(import.meta.dirname, "../.."),
+          env: {
+            ...process.env,
+            DATA_DIR: stack.dataDir,
+            REDIS_BRIDGE_PORT: new URL(stack.bridge.url).port,
+            ORIGIN_URL: "http://127.0.0.1:9",
+            LOG_LEVEL: "warn",
+          },
+        },
+      );
+      let stdout = "";
+      let stderr = "";
+      proc.stdout.on("data", (d: Buffer) => {
+        stdout += d;
+      });
+      proc.stderr.on("data", (d: Buffer) => {
+        stderr = (stderr + d).slice(-20_000);
+      });
+      proc.on("close", (status) => done({ status, stdout, stderr }));
+    });
+    oursMs = performance.now() - started;
+    peakKb = Number(/PEAK_RSS_KB (\d+)/.exec(child.stderr)?.[1] ?? 0);
+    summary = child.stdout.trim().split("\n").at(-1) ?? "";
+    if (child.status !== 0)
+      throw new Error(
+        `batch ingest failed (${child.status}): ${child.stdout.slice(-2000)} ${child.stderr.slice(-2000)}`,
+      );
+  } finally {
+    await stack.close();
+  }
+  out(`floor (bare ffmpeg ladders, 2 at a time): ${(floorMs / 1000).toFixed(1)} s`);
+  out(`cadence batch (npm run ingest -- <folder>): ${(oursMs / 1000).toFixed(1)} s  (${summary.trim()})`);
+  out(`ratio batch / floor:  ${(oursMs / floorMs).toFixed(2)}x  (aim: <= 1.15x)`);
+  out(`peak memory of the ingesting origin process: ${(peakKb / 1024).toFixed(0)} MiB`);
   out(`machine load average while measuring: ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`);
 }
 
@@ -243,8 +363,9 @@ async function searchBench(): Promise<void> {
 
 try {
   const only = process.argv[2];
-  if (only !== "search") await ingestBench();
-  if (only !== "ingest") await searchBench();
+  if (!only || only === "ingest") await ingestBench();
+  if (!only || only === "batch") await batchBench();
+  if (!only || only === "search") await searchBench();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -16,7 +16,15 @@ export type IngestStatus = "ingested" | "unchanged" | "rejected" | "stale";
 
 export interface IngestReport {
   status: IngestStatus;
-  message?: { id: string; sender: string; kind: string; createdAt: string; ernVersion: string };
+  message?: {
+    id: string;
+    sender: string;
+    kind: string;
+    createdAt: string;
+    ernVersion: string;
+    /** 3.8: `OriginalMessage` or `UpdateMessage`, as delivered (ordering does not depend on it). */
+    updateIndicator?: string;
+  };
   releases: Array<{ id: string; key: string; title: string; tracks: number; takedownAt?: string }>;
   tracks: Array<{
     id: string;
@@ -26,12 +34,19 @@ export interface IngestReport {
     durationMs: number;
     loudnessLufs: number;
     truePeakDbtp: number;
+    /** True only for the ingest that ran ffmpeg for this audio; false when the ladder existed or is shared. */
     transcoded: boolean;
+    /** No deal of the message lets listeners stream this track, so it was not transcoded: nothing to play. */
+    notStreamed?: true;
+    /** Another track of this delivery with the very same audio file: one transcode served both. */
+    sharesAudioWith?: string;
     renditions: Array<{ id: string; codec: string; bandwidth: number; averageBandwidth: number; segments: number }>;
   }>;
   errors: Issue[];
   warnings: Issue[];
   published: number;
+  /** ffmpeg ladder runs this ingest made (recordings sharing one file, or audio already packaged, add none). */
+  transcodes: number;
   ms: { validate: number; transcode: number; commit: number; total: number };
 }
 
@@ -44,12 +59,16 @@ export function rejectedReport(errors: Issue[] = []): IngestReport {
     errors,
     warnings: [],
     published: 0,
+    transcodes: 0,
     ms: { validate: 0, transcode: 0, commit: 0, total: 0 },
   };
 }
 
 /** The ladders this ingest packaged, by SoundRecording reference (absent when nothing was transcoded). */
-export type LaddersByRef = Map<string, { transcoded: boolean; result: LadderResult }>;
+export type LaddersByRef = Map<
+  string,
+  { transcoded: boolean; result: LadderResult; sharesAudioWith?: string; notStreamed?: true }
+>;
 
 /** Fills the report's releases and tracks from what the catalog now holds. */
 export async function describe(
@@ -60,6 +79,7 @@ export async function describe(
   ladders?: LaddersByRef,
 ): Promise<void> {
   report.releases.push(...(await describeReleases(deps.db, message)));
+  report.transcodes = [...(ladders?.values() ?? [])].filter((l) => l.transcoded).length;
   if (trackIds.length === 0) return;
   report.tracks.push(...(await describeTracks(deps, trackIds, message, ladders)));
 }
@@ -113,6 +133,8 @@ async function describeTracks(
       loudnessLufs: row.loudnessLufs,
       truePeakDbtp: row.truePeakDbtp,
       transcoded: ladder?.transcoded ?? false,
+      ...(ladder?.sharesAudioWith ? { sharesAudioWith: ladder.sharesAudioWith } : {}),
+      ...(ladder?.notStreamed ? { notStreamed: true as const } : {}),
       renditions: (manifest?.renditions ?? []).map((r) => ({
         id: r.id,
         codec: r.codec,

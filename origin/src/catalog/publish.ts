@@ -28,8 +28,12 @@ export async function edgeTrackOf(db: Database, packager: Packager, trackId: str
     .where(eq(catalogTracks.id, trackId));
   if (!row) return undefined;
   const ladder = await packager.existing(row.track.mediaBase);
-  if (!ladder) throw new Error(`the media store has no ladder for ${trackId} (${row.track.mediaBase})`);
   const { track, release } = await availabilityInputs(db, trackId);
+  const availability = availabilityOf(track, release);
+  // A track no deal lets anyone stream is not transcoded (ingest.ts); it is published with no renditions.
+  if (!ladder && availability.rules.length > 0) {
+    throw new Error(`the media store has no ladder for ${trackId} (${row.track.mediaBase})`);
+  }
   return {
     id: row.track.id,
     isrc: row.track.isrc,
@@ -43,8 +47,8 @@ export async function edgeTrackOf(db: Database, packager: Packager, trackId: str
     durationSamples: row.track.durationSamples,
     loudnessLufs: row.track.loudnessLufs,
     truePeakDbtp: row.track.truePeakDbtp,
-    renditions: ladder.renditions.map((r) => ({ ...r, path: `${row.track.mediaBase}/${r.id}` })),
-    availability: availabilityOf(track, release),
+    renditions: (ladder?.renditions ?? []).map((r) => ({ ...r, path: `${row.track.mediaBase}/${r.id}` })),
+    availability,
     version: row.track.version,
   };
 }

@@ -6,6 +6,7 @@
  * - `GET /v1/catalog/tracks|releases|artists` (cursor pagination) and `/{id}`; `GET /v1/search?q=`
  * - `POST /v1/ops/catalog/deliveries` with a zip of a delivery folder: the ingest report (201 ingested, 200 unchanged,
  *   422 rejected with every error and its element path, 409 older than what the catalog holds, 413 too large)
+ * - `POST /v1/ops/catalog/batches` with a zip of delivery folders: 200 with one report per delivery
  */
 import { parseWith } from "@cadence/shared/http";
 import { Problem, problems } from "@cadence/shared/problem";
@@ -15,6 +16,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { OriginEnv } from "../context";
 import { FfmpegMissing } from "../transcode/ffmpeg";
+import { ArchiveRejected } from "./ddex/archive";
 import type { IngestReport } from "./ingest";
 import {
   artistDetail,
@@ -148,6 +150,41 @@ export function catalogRoutes(catalog: Catalog) {
       throw err;
     }
     return reportResponse(c, report);
+  });
+
+  // A batch: a zip of delivery folders (or zips), ingested in parallel within the transcode pool. 200 with one report
+  // per delivery once all are done; a delivery's failure is in its own report, never the batch's status.
+  app.post("/v1/ops/catalog/batches", async (c) => {
+    requireEdge(c);
+    const type = (c.req.header("content-type") ?? "").toLowerCase();
+    if (!type.startsWith("application/zip") && !type.startsWith("application/octet-stream")) {
+      throw new Problem(
+        "unsupported-media-type",
+        "Upload the batch as a zip whose top-level folders are deliveries (`content-type: application/zip`).",
+      );
+    }
+    const body = c.req.raw.body;
+    if (!body) throw problems.badRequest("The request has no body: upload the batch of deliveries as a zip.");
+    try {
+      const batch = await catalog.ingestBatchArchive(body, c.req.raw.signal);
+      c.header("cache-control", "no-store");
+      return c.json(batch, 200);
+    } catch (err) {
+      if (err instanceof UploadTooLarge) throw new Problem("delivery-too-large", err.message);
+      if (err instanceof FfmpegMissing) throw problems.unavailable("transcoder-unavailable", err.message, 60);
+      if (err instanceof ArchiveRejected) {
+        throw new Problem("delivery-rejected", `The batch archive: ${err.message}`, {
+          extensions: { errors: [{ path: "archive", code: err.code, message: err.message }] },
+        });
+      }
+      if (c.req.raw.signal.aborted) {
+        throw new Problem(
+          "client-closed-request",
+          "The caller disconnected; deliveries not finished were not written.",
+        );
+      }
+      throw err;
+    }
   });
   return app;
 }

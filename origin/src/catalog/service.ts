@@ -15,6 +15,7 @@ import type { Database } from "../db/client";
 import type { MediaStore } from "../media/store";
 import type { Binaries } from "../transcode/ffmpeg";
 import { Packager, type WorkerPool } from "../transcode/packager";
+import { type BatchReport, ingestBatch } from "./batch";
 import { ArchiveRejected, extractZip } from "./ddex/archive";
 import { type IngestProgress, type IngestReport, ingestDelivery } from "./ingest";
 import { rejectedReport } from "./ingest-report";
@@ -31,6 +32,9 @@ export interface CatalogDeps {
   ingestMaxBytes: number;
   logger: Logger;
 }
+
+/** How many deliveries' worth of bytes (at INGEST_MAX_BYTES each) one uploaded batch may hold. */
+const BATCH_MAX_DELIVERIES = 500;
 
 export class UploadTooLarge extends Error {
   constructor(readonly limit: number) {
@@ -82,19 +86,14 @@ export class Catalog {
 
   /** Ingests an uploaded zip: streamed to disk under the size cap, extracted safely, ingested, cleaned up. */
   async ingestArchive(body: ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<IngestReport> {
+    return this.withUpload(body, this.ingestMaxBytes, (zip) => this.ingestZipFile(zip, signal));
+  }
+
+  /** Ingests a delivery zip already on disk (a batch's zipped delivery, or an upload). */
+  async ingestZipFile(zip: string, signal?: AbortSignal): Promise<IngestReport> {
     const work = await mkdtemp(join(tmpdir(), "cadence-delivery-"));
     try {
-      const zip = join(work, "delivery.zip");
       const limit = this.ingestMaxBytes;
-      let received = 0;
-      const cap = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          received += chunk.length;
-          if (received > limit) done(new UploadTooLarge(limit));
-          else done(null, chunk);
-        },
-      });
-      await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream), cap, createWriteStream(zip));
       const folder = await extractZip(zip, join(work, "delivery"), { maxExpandedBytes: limit * 2, maxEntries: 10_000 });
       // The uploader never sees where the archive was unpacked on this server: paths are relative to the archive.
       return withoutServerPaths(await this.ingestFolder(folder, undefined, signal), [
@@ -107,6 +106,56 @@ export class Catalog {
         return rejectedReport([{ path: "archive", code: err.code, message: err.message }]);
       }
       throw err;
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+
+  /** The transcode pool's size: how many ffmpeg ladders run at once. */
+  get poolSize(): number {
+    return this.pool.size;
+  }
+
+  /** Ingests a folder of deliveries (batch.ts): in parallel within the pool, one report per delivery. */
+  ingestBatchFolder(folder: string, signal?: AbortSignal): Promise<BatchReport> {
+    return ingestBatch(this, folder, this.logger, signal);
+  }
+
+  /**
+   * Ingests an uploaded batch: a zip whose top-level folders (or zips) are deliveries. A batch may be as large as
+   * BATCH_MAX_DELIVERIES deliveries at the per-delivery cap; an archive that is itself broken is refused whole.
+   */
+  async ingestBatchArchive(body: ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<BatchReport> {
+    const limit = this.ingestMaxBytes * BATCH_MAX_DELIVERIES;
+    return this.withUpload(body, limit, async (zip) => {
+      const work = await mkdtemp(join(tmpdir(), "cadence-batch-"));
+      try {
+        const folder = await extractZip(zip, join(work, "batch"), {
+          maxExpandedBytes: limit * 2,
+          maxEntries: 10_000 * BATCH_MAX_DELIVERIES,
+        });
+        return await this.ingestBatchFolder(folder, signal);
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+    });
+  }
+
+  /** Streams an upload to a temporary zip under a size cap, runs `use` on it, and removes it. */
+  private async withUpload<T>(body: ReadableStream<Uint8Array>, limit: number, use: (zip: string) => Promise<T>) {
+    const work = await mkdtemp(join(tmpdir(), "cadence-upload-"));
+    try {
+      const zip = join(work, "upload.zip");
+      let received = 0;
+      const cap = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          received += chunk.length;
+          if (received > limit) done(new UploadTooLarge(limit));
+          else done(null, chunk);
+        },
+      });
+      await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream), cap, createWriteStream(zip));
+      return await use(zip);
     } finally {
       await rm(work, { recursive: true, force: true });
     }

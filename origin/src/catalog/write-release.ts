@@ -72,7 +72,8 @@ export async function writeRelease(db: Database, message: ErnMessage, ladders: P
 
   if (message.deals) {
     await db.delete(catalogDeals).where(inArray(catalogDeals.releaseId, releaseIds));
-    for (const deal of message.deals) await writeDeal(db, deal, message, releaseIdByRef, trackIdByRef);
+    const written = new Set(standalone.map((r) => r.ref));
+    for (const deal of message.deals) await writeDeal(db, deal, message, written, releaseIdByRef, trackIdByRef);
   }
   await recordIngest(
     db,
@@ -108,7 +109,8 @@ async function writeReleaseRow({ db, message, party }: Writer, release: ReleaseM
     messageId: message.messageId,
     messageSender: message.sender.partyId,
     messageCreatedAt: message.createdAt,
-    takedownAt: null,
+    // 3.8 takes a release down with TakeDown deals; otherwise a new message puts it back up.
+    takedownAt: message.takedownAt ?? null,
     updatedAt: Date.now(),
   };
   await db
@@ -246,26 +248,41 @@ async function writeRightsControllers({ db, party }: Writer, id: string, recordi
   }
 }
 
+/**
+ * One deal's rows. A deal licenses exactly the SoundRecordings its release contains: the release written as the
+ * catalog's release (the main one, or a standalone TrackRelease) covers its own track list; any other release (a
+ * TrackRelease, a single inside an album's message) licenses its own recordings track by track; a release without
+ * recordings licenses nothing (the reader has warned) and never falls back to the album's tracks.
+ */
 async function writeDeal(
   db: Database,
   deal: DealModel,
   message: ErnMessage,
+  written: ReadonlySet<string>,
   releaseIdByRef: Map<string, string>,
   trackIdByRef: Map<string, string>,
 ): Promise<void> {
   for (const ref of deal.releaseRefs) {
     const release = message.releases.find((r) => r.ref === ref)!;
-    const trackId = release.kind === "track" ? trackIdByRef.get(release.recordingRefs[0] ?? "") : undefined;
-    await db.insert(catalogDeals).values({
-      releaseId: releaseIdByRef.get(ref)!,
-      trackId: trackId ?? null,
-      territories: deal.territories,
-      excluded: deal.excluded,
-      startAt: deal.start ?? null,
-      endAt: deal.end ?? null,
-      commercialModels: deal.commercialModels,
-      useTypes: deal.useTypes,
-    });
+    if (release.recordingRefs.length === 0) continue;
+    const trackIds = written.has(ref)
+      ? [null]
+      : release.recordingRefs.flatMap((r) => {
+          const id = trackIdByRef.get(r);
+          return id ? [id] : [];
+        });
+    for (const trackId of trackIds) {
+      await db.insert(catalogDeals).values({
+        releaseId: releaseIdByRef.get(ref)!,
+        trackId,
+        territories: deal.territories,
+        excluded: deal.excluded,
+        startAt: deal.start ?? null,
+        endAt: deal.end ?? null,
+        commercialModels: deal.commercialModels,
+        useTypes: deal.useTypes,
+      });
+    }
   }
 }
 

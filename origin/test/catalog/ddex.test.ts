@@ -25,6 +25,7 @@ import { parseXml } from "../../src/catalog/ddex/xml";
 import { md5Of, newReleaseMessage, synthesizeAudio } from "../../src/catalog/demo/delivery-builder";
 import { availabilityOf } from "../../src/catalog/model";
 import { freshOrigin } from "../helpers";
+import { EDITIONS, ernMessage, schemaOf, xmllintErrors } from "./editions";
 import { buildDelivery, copyOf, messageFileOf, smallRelease, tempDir, zipFolder } from "./helpers";
 
 const SAMPLE = resolve(import.meta.dirname, "../../../test-fixtures/ddex/samples/SimpleAudioSingle.xml");
@@ -36,8 +37,13 @@ describe("identifiers", () => {
     expect(checkIsrc("GBAYC170059").ok).toBe(false);
     expect(checkIsrc("G1AYC1700598").ok).toBe(false);
   });
-  it("ICPN: UPC-A and EAN-13 with the GS1 check digit", () => {
-    expect(checkIcpn("190295810726")).toEqual({ ok: true, value: "190295810726" });
+  it("ICPN: UPC-A, EAN-13 and a GTIN-14 starting with 0, with the GS1 check digit, stored as one GTIN-13", () => {
+    expect(checkIcpn("190295810726")).toEqual({ ok: true, value: "0190295810726" });
+    expect(checkIcpn("0190295810726")).toEqual({ ok: true, value: "0190295810726" });
+    expect(checkIcpn("00190295810726")).toEqual({ ok: true, value: "0190295810726" });
+    expect(checkIcpn("00094631432057")).toEqual({ ok: true, value: "0094631432057" });
+    expect(checkIcpn("10190295810723")).toMatchObject({ ok: false, problem: expect.stringContaining("packaging") });
+    expect(checkIcpn("00190295810727")).toMatchObject({ ok: false, problem: expect.stringContaining("check digit") });
     expect(checkIcpn("4006381333931").ok).toBe(true);
     expect(checkIcpn("4006381333932")).toMatchObject({
       ok: false,
@@ -97,37 +103,58 @@ describe("the official ERN 4.3 sample (SimpleAudioSingle.xml)", () => {
   });
 });
 
-describe("ERN 4.1 and 4.2", () => {
+describe("each ERN edition, shaped as its own schema says", () => {
   const md5 = new Map([
     ["QZTST2600001", "0".repeat(32)],
-    ["QZTST2600002", "0".repeat(32)],
+    ["QZTST2600002", "1".repeat(32)],
   ]);
-  const xml43 = newReleaseMessage(smallRelease(), md5);
 
-  it("reads a 4.2 message (same structure, its own namespace)", () => {
-    const { message, issues } = readErn(
-      parseXml(xml43.replaceAll("http://ddex.net/xml/ern/43", "http://ddex.net/xml/ern/42")),
-    );
-    expect(issues).toEqual([]);
-    expect(message).toMatchObject({ version: "4.2", recordings: [{ isrc: "QZTST2600001" }, { isrc: "QZTST2600002" }] });
-  });
-
-  it("reads a 4.1-style SoundRecording that keeps its ids and files without a SoundRecordingEdition", () => {
-    const xml41 = xml43
-      .replaceAll("http://ddex.net/xml/ern/43", "http://ddex.net/xml/ern/41")
-      .replace(/<SoundRecordingEdition>\s*/g, "")
-      .replace(/<\/SoundRecordingEdition>\s*/g, "");
-    const { message, issues } = readErn(parseXml(xml41));
-    expect(issues).toEqual([]);
-    expect(message?.version).toBe("4.1");
-    expect(message?.recordings[1]).toMatchObject({
-      isrc: "QZTST2600002",
-      file: { uri: "resources/QZTST2600002.flac" },
+  for (const edition of EDITIONS) {
+    it(`ERN ${edition}: ${schemaOf(edition) ? "valid against its XSD, and" : "(no XSD kept)"} read into the same model`, () => {
+      const xml = ernMessage(edition, smallRelease(), md5);
+      if (schemaOf(edition)) expect(xmllintErrors(xml, edition)).toBe("");
+      const { message, issues } = readErn(parseXml(xml));
+      expect(issues).toEqual([]);
+      expect(message).toMatchObject({
+        version: edition,
+        messageId: "TEST-MSG-1",
+        recordings: [
+          { isrc: "QZTST2600001", title: "First Test", displayArtist: "The Test Tones", durationMs: 8000 },
+          { isrc: "QZTST2600002", title: "Second Test", durationMs: 9000 },
+        ],
+        releases: [{ kind: "main", key: "icpn:4006381333931", title: "Test Signals", recordingRefs: ["A1", "A2"] }],
+        deals: [
+          {
+            territories: ["Worldwide"],
+            commercialModels: ["SubscriptionModel", "AdvertisementSupportedModel"],
+            useTypes: ["OnDemandStream", "NonInteractiveStream"],
+          },
+        ],
+      });
+      expect(message?.recordings[1]?.file).toEqual({
+        uri: "resources/QZTST2600002.flac",
+        path: expect.stringMatching(/\/(URI|FileName)$/),
+        hash: { algorithm: "MD5", value: "1".repeat(32) },
+      });
+      const artist = message!.recordings[0]!.artists[0]!;
+      expect(artist.role).toBe("MainArtist");
+      expect(message!.parties.get(artist.partyRef)?.name).toBe("The Test Tones");
+      const [contributor] = message!.recordings[0]!.contributors;
+      expect(contributor?.roles).toEqual([edition === "3.8.2" ? "Producer" : "Composer"]);
     });
+  }
+
+  it("4.1 and 4.2 keep File directly in TechnicalDetails; a 4.3-shaped DeliveryFile is read too", () => {
+    const xml = ernMessage("4.2", smallRelease(), md5);
+    expect(xml).toMatch(
+      /<TechnicalDetails>\s*<TechnicalResourceDetailsReference>T1<\/TechnicalResourceDetailsReference>[\s\S]*?<File>/,
+    );
+    expect(xml).not.toContain("DeliveryFile");
   });
 
   it("refuses other namespaces and message types", () => {
-    const { issues } = readErn(parseXml(xml43.replaceAll("http://ddex.net/xml/ern/43", "http://ddex.net/xml/ern/382")));
+    const xml43 = newReleaseMessage(smallRelease(), md5);
+    const { issues } = readErn(parseXml(xml43.replaceAll("http://ddex.net/xml/ern/43", "http://ddex.net/xml/ern/37")));
     expect(issues).toMatchObject([{ code: "not-ern", path: "/NewReleaseMessage" }]);
   });
 });
@@ -195,6 +222,77 @@ describe("broken deliveries", () => {
     expect(issue?.message).toMatch(/its MD5 is [0-9a-f]{32}, but the message declares [0-9a-f]{32}/);
   });
 
+  it("a malformed hash value (wrong length for MD5) is its own error, not a mismatch", async () => {
+    const folder = await broken((_, x) => x.replace(/(<HashSumValue>[0-9a-f]{31})[0-9a-f]/, "$1"));
+    expect(await issuesOf(folder)).toMatchObject([
+      {
+        code: "malformed-hash",
+        path: "/NewReleaseMessage/ResourceList/SoundRecording[1]/SoundRecordingEdition/TechnicalDetails/DeliveryFile/File/HashSum/HashSumValue",
+        message: expect.stringContaining("expected 32 hexadecimal digits"),
+      },
+    ]);
+  });
+
+  it("every file of a resource is checked: a second DeliveryFile and the artwork's Image file", async () => {
+    const coverMd5 = "0".repeat(32);
+    const folder = await broken((f, x) => {
+      writeFileSync(join(f, "resources", "cover.jpg"), "not the declared bytes");
+      const second = `<DeliveryFile><Type>AudioFile</Type><File><URI>resources/missing-hires.flac</URI></File></DeliveryFile>
+        </TechnicalDetails>`;
+      const image = `    <Image>
+      <ResourceReference>A9</ResourceReference>
+      <Type>FrontCoverImage</Type>
+      <ResourceId><ProprietaryId Namespace="PADPIDA2025CADENCEDEMO">COVER-1</ProprietaryId></ResourceId>
+      <ParentalWarningType>NotExplicit</ParentalWarningType>
+      <TechnicalDetails>
+        <TechnicalResourceDetailsReference>T9</TechnicalResourceDetailsReference>
+        <File><URI>resources/cover.jpg</URI><HashSum><Algorithm>MD5</Algorithm><HashSumValue>${coverMd5}</HashSumValue></HashSum></File>
+      </TechnicalDetails>
+    </Image>
+  </ResourceList>`;
+      const xml = x.replace("</TechnicalDetails>", second).replace("  </ResourceList>", image);
+      expect(xmllintErrors(xml, "4.3")).toBe("");
+      return xml;
+    });
+    expect((await issuesOf(folder)).map((i) => [i.code, i.path])).toEqual([
+      [
+        "file-missing",
+        "/NewReleaseMessage/ResourceList/SoundRecording[1]/SoundRecordingEdition/TechnicalDetails/DeliveryFile[2]/File/URI",
+      ],
+      ["hash-mismatch", "/NewReleaseMessage/ResourceList/Image/TechnicalDetails/File/URI"],
+    ]);
+  });
+
+  it("a supplemental recording in no release needs neither an ISRC nor a file", async () => {
+    const folder = await broken((_, x) =>
+      x.replace(
+        "  </ResourceList>",
+        `    <SoundRecording IsSupplemental="true">
+      <ResourceReference>A7</ResourceReference>
+      <Type>MusicalWorkSoundRecording</Type>
+      <DisplayTitleText>Studio Chatter</DisplayTitleText>
+      <DisplayArtistName>The Test Tones</DisplayArtistName>
+      <Duration>PT10S</Duration>
+    </SoundRecording>
+  </ResourceList>`,
+      ),
+    );
+    const inspected = await inspectDelivery(folder);
+    expect(inspected.issues).toEqual([]);
+    expect(inspected.message?.recordings.map((r) => r.ref)).toEqual(["A1", "A2"]);
+  });
+
+  it("a supplemental recording that a release does contain is checked like any other", async () => {
+    const folder = await broken((_, x) =>
+      x
+        .replace("<SoundRecording>", '<SoundRecording IsSupplemental="true">')
+        .replace(/<ResourceId><ISRC>QZTST2600001<\/ISRC><\/ResourceId>/, ""),
+    );
+    expect((await issuesOf(folder)).map((i) => [i.code, i.path])).toEqual([
+      ["required", "/NewReleaseMessage/ResourceList/SoundRecording[1]/SoundRecordingEdition"],
+    ]);
+  });
+
   it("an entity expansion bomb is refused before any expansion", async () => {
     const folder = await broken((_, x) => {
       const lol = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join("");
@@ -255,11 +353,21 @@ describe("broken deliveries", () => {
         .replace(/<DisplayArtistName>The Test Tones<\/DisplayArtistName>/, "")
         .replace("<TerritoryCode>Worldwide<", "<TerritoryCode>Germany<"),
     );
-    expect((await issuesOf(folder)).map((i) => [i.code, i.path])).toEqual([
-      ["required", "/NewReleaseMessage/ResourceList/SoundRecording[1]/DisplayArtistName"],
+    const issues = await issuesOf(folder);
+    expect(issues.map((i) => [i.code, i.path])).toEqual([
+      ["required", "/NewReleaseMessage/ResourceList/SoundRecording[1]"],
       ["invalid-duration", "/NewReleaseMessage/ResourceList/SoundRecording[1]/Duration"],
       ["invalid-territory", "/NewReleaseMessage/DealList/ReleaseDeal/Deal/DealTerms/TerritoryCode"],
     ]);
+    expect(issues[0]?.message).toContain("DisplayArtistName");
+    // Every path names an element the message really has (a missing one is reported at its parent).
+    const paths = new Set<string>();
+    const walk = (el: ReturnType<typeof parseXml>) => {
+      paths.add(el.path);
+      el.children.forEach(walk);
+    };
+    walk(parseXml(readFileSync(messageFileOf(folder), "utf8")));
+    for (const issue of issues) expect(paths, issue.path).toContain(issue.path);
   });
 
   it("through the HTTP endpoint: each is a 422 listing its errors, and nothing is written anywhere", async () => {

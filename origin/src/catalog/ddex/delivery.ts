@@ -3,7 +3,9 @@
  * extracted into such a folder first, see archive.ts). This module finds the message, parses and validates it, and
  * checks every referenced file: inside the delivery folder (no `..`, no absolute paths, no symlinks out), present,
  * and matching its declared HashSum. Files are streamed through the hashes, never read whole into memory; the
- * SHA-256 computed on the way is the content address of the audio in the media store.
+ * SHA-256 computed on the way is the content address of the audio in the media store. The message may be UTF-8
+ * (with or without a byte order mark) or UTF-16 with its BOM, as XML allows; bytes that are not in the encoding the
+ * message declares are refused with an `xml-encoding` error that says so.
  *
  * Every problem is collected, so one report tells a label everything to fix.
  */
@@ -65,7 +67,7 @@ export async function inspectDelivery(folder: string): Promise<InspectedDelivery
   }
   let tree: ReturnType<typeof parseXml>;
   try {
-    tree = parseXml(await readFile(messageFile, "utf8"));
+    tree = parseXml(decodeMessage(await readFile(messageFile)));
   } catch (err) {
     if (!(err instanceof XmlRejected)) throw err;
     const where = err.line === undefined ? xmls[0]! : `${xmls[0]}:${err.line}`;
@@ -80,12 +82,53 @@ export async function inspectDelivery(folder: string): Promise<InspectedDelivery
   return { messageFile, message: issues.length === 0 ? message : undefined, files, issues, warnings };
 }
 
+/**
+ * The message's text from its bytes: a UTF-8 or UTF-16 byte order mark decides; without one, the encoding the XML
+ * declaration names (UTF-8 when it names none). Undecodable bytes are an `xml-encoding` rejection naming the problem.
+ */
+export function decodeMessage(bytes: Buffer): string {
+  const decode = (encoding: string, body: Buffer, why: string) => {
+    try {
+      return new TextDecoder(encoding, { fatal: true }).decode(body);
+    } catch (err) {
+      if (err instanceof RangeError) {
+        throw new XmlRejected("xml-encoding", `The message declares no encoding this ingest reads ("${encoding}").`);
+      }
+      throw new XmlRejected("xml-encoding", `The message is not valid ${encoding} (${why}); re-save it as UTF-8.`);
+    }
+  };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return decode("utf-8", bytes.subarray(3), "it starts with a UTF-8 byte order mark");
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decode("utf-16le", bytes.subarray(2), "UTF-16LE byte order mark");
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decode("utf-16be", bytes.subarray(2), "UTF-16BE byte order mark");
+  if (bytes.length >= 2 && (bytes[0] === 0 || bytes[1] === 0)) {
+    throw new XmlRejected(
+      "xml-encoding",
+      "The message looks like UTF-16 without a byte order mark; UTF-16 messages must start with one (XML 1.0, 4.3.3).",
+    );
+  }
+  const declared = /^<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(
+    bytes.subarray(0, 200).toString("latin1"),
+  );
+  const encoding = (declared?.[1] ?? "UTF-8").toLowerCase();
+  if (encoding.startsWith("utf-16")) {
+    throw new XmlRejected("xml-encoding", `The message declares ${declared?.[1]} but has no UTF-16 byte order mark.`);
+  }
+  return decode(encoding, bytes, declared ? `as its XML declaration says` : "the default when none is declared");
+}
+
 async function checkFiles(root: string, message: ErnMessage, out: Map<string, DeliveryFile>) {
   const issues: Issue[] = [];
   const warnings: Issue[] = [];
-  for (const recording of message.recordings) {
-    const file = recording.file;
-    if (!file) continue;
+  const entries = [
+    ...message.recordings.flatMap((r) => [
+      ...(r.file ? [{ file: r.file, audioOf: r.ref }] : []),
+      ...r.extraFiles.map((file) => ({ file, audioOf: undefined })),
+    ]),
+    ...message.otherFiles.map((file) => ({ file, audioOf: undefined })),
+  ];
+  for (const { file, audioOf } of entries) {
     const where = file.path;
     const located = await locate(root, file.uri);
     if (!located.ok) {
@@ -109,7 +152,7 @@ async function checkFiles(root: string, message: ErnMessage, out: Map<string, De
         message: `${file.uri} has no HashSum; its integrity was not checked.`,
       });
     }
-    out.set(recording.ref, { absPath: located.absPath, bytes, sha256 });
+    if (audioOf) out.set(audioOf, { absPath: located.absPath, bytes, sha256 });
   }
   return { issues, warnings };
 }

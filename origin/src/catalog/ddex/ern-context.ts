@@ -17,6 +17,8 @@ export interface ErnReader {
   readonly issues: Issue[];
   readonly warnings: Issue[];
   fail: Fail;
+  /** Records a warning: the message is accepted, the report says what was not taken from it. */
+  warn: Fail;
   /** The text of a required child element; records `required` when it is missing. */
   required(parent: XmlElement, name: string): string | undefined;
 }
@@ -27,12 +29,16 @@ export function ernReader(): ErnReader {
   const fail: Fail = (el, code, message) => {
     issues.push({ path: typeof el === "string" ? el : el.path, code, message });
   };
+  const warn: Fail = (el, code, message) => {
+    warnings.push({ path: typeof el === "string" ? el : el.path, code, message });
+  };
   const required = (parent: XmlElement, name: string): string | undefined => {
     const value = textOf(parent, name);
-    if (value === undefined) fail(`${parent.path}/${name}`, "required", `${name} is required here.`);
+    // The path names the element that exists (the parent): a missing element cannot be pointed at.
+    if (value === undefined) fail(parent, "required", `${parent.name} needs a ${name}; it has none (or it is empty).`);
     return value;
   };
-  return { issues, warnings, fail, required };
+  return { issues, warnings, fail, warn, required };
 }
 
 /** A `PartyRef` for the parties the message lists. */

@@ -1,25 +1,37 @@
 /**
  * The DealList of an ERN message: each ReleaseDeal's releases, and per Deal its territories (included or excluded),
  * validity periods, commercial models and use types. A Deal with several validity periods becomes one DealModel per
- * period; a Deal without DealTerms (communicated out of band) carries nothing for us.
+ * period; a Deal without DealTerms (communicated out of band) carries nothing for us. 3.8 wraps use types in `Usage`
+ * and can mark a deal `TakeDown`; both are read here so every edition's deals come out the same.
  */
 import type { Fail } from "./ern-context";
 import type { DealModel } from "./ern-model";
-import { child, children, type XmlElement } from "./xml";
+import { child, children, textOf, type XmlElement } from "./xml";
 
 const TERRITORY = /^([A-Z]{2}|Worldwide)$/;
 
-export function readDeals(dealList: XmlElement, ctx: { fail: Fail; releaseRefs: Set<string> }): DealModel[] {
-  const { fail } = ctx;
+export function readDeals(
+  dealList: XmlElement,
+  ctx: { fail: Fail; warn: Fail; recordingsOf: ReadonlyMap<string, readonly string[]> },
+): DealModel[] {
+  const { fail, warn } = ctx;
   const deals: DealModel[] = [];
   for (const releaseDeal of children(dealList, "ReleaseDeal")) {
     const refs = children(releaseDeal, "DealReleaseReference").map((r) => {
-      if (!ctx.releaseRefs.has(r.text))
-        fail(r, "dangling-reference", `DealReleaseReference ${r.text} is not in the ReleaseList.`);
+      const recordings = ctx.recordingsOf.get(r.text);
+      if (!recordings) fail(r, "dangling-reference", `DealReleaseReference ${r.text} is not in the ReleaseList.`);
+      else if (recordings.length === 0) {
+        // A deal licenses what its release contains and nothing more: a release without audio (a video
+        // TrackRelease, say) gets no streaming grant, and it must never fall back to the album's tracks.
+        warn(
+          r,
+          "deal-licenses-nothing",
+          `Release ${r.text} holds no SoundRecording, so the deals for it license nothing in this catalog.`,
+        );
+      }
       return r.text;
     });
-    if (refs.length === 0)
-      fail(`${releaseDeal.path}/DealReleaseReference`, "required", "DealReleaseReference is required.");
+    if (refs.length === 0) fail(releaseDeal, "required", "DealReleaseReference is required.");
     for (const deal of children(releaseDeal, "Deal")) deals.push(...readDeal(deal, refs, fail));
   }
   return deals;
@@ -39,7 +51,7 @@ function readDeal(deal: XmlElement, releaseRefs: string[], fail: Fail): DealMode
   let territories = codes("TerritoryCode");
   const excluded = codes("ExcludedTerritoryCode");
   if (territories.length === 0 && excluded.length === 0) {
-    fail(`${terms.path}/TerritoryCode`, "required", "DealTerms need a TerritoryCode or an ExcludedTerritoryCode.");
+    fail(terms, "required", "DealTerms need a TerritoryCode or an ExcludedTerritoryCode.");
   }
   if (territories.length === 0) territories = ["Worldwide"]; // ExcludedTerritoryCode alone = worldwide except
   const periods = children(terms, "ValidityPeriod");
@@ -52,7 +64,10 @@ function readDeal(deal: XmlElement, releaseRefs: string[], fail: Fail): DealMode
     start,
     end,
     commercialModels: children(terms, "CommercialModelType").map((c) => c.text),
-    useTypes: children(terms, "UseType").map((u) => u.text),
+    useTypes: [...children(terms, "UseType"), ...children(terms, "Usage").flatMap((u) => children(u, "UseType"))].map(
+      (u) => u.text,
+    ),
+    ...(textOf(terms, "TakeDown") === "true" ? { takedown: true } : {}),
   }));
 }
 

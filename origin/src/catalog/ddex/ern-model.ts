@@ -2,6 +2,7 @@
  * The catalog's model of an ERN message, as the reader (ern.ts) produces it and ingest writes it: parties, sound
  * recordings with their files, releases with their tracks, and deals compacted per release.
  */
+import type { Issue } from "./issues";
 
 export interface PartyModel {
   ref: string;
@@ -29,7 +30,10 @@ export interface SoundRecordingModel {
   iswcs: string[];
   durationMs: number;
   parentalWarning?: string;
+  /** The audio the ladder is made from. */
   file?: FileRef;
+  /** Any further files of the recording (a second DeliveryFile): checked for presence and hash, not transcoded. */
+  extraFiles: FileRef[];
 }
 
 export interface ReleaseModel {
@@ -60,6 +64,8 @@ export interface DealModel {
   end?: number;
   commercialModels: string[];
   useTypes: string[];
+  /** 3.8 `TakeDown`: the deal withdraws the release rather than licensing it. */
+  takedown?: boolean;
 }
 
 export interface ErnMessage {
@@ -74,6 +80,22 @@ export interface ErnMessage {
   releases: ReleaseModel[];
   /** Undefined when the message has no DealList (a metadata-only update: deals stay as they were). */
   deals?: DealModel[];
+  /** Files of other resources (artwork Images): checked for presence and hash, not transcoded. */
+  otherFiles: FileRef[];
+  /** 3.8: `OriginalMessage` or `UpdateMessage`, as the message says. */
+  updateIndicator?: string;
+  /** 3.8: deals that are all `TakeDown`: the releases are taken down from this time. */
+  takedownAt?: number;
   /** PurgeReleaseMessage: the identity key of the release to purge. */
   purgedReleaseKey?: string;
+}
+
+/** What every message kind carries: version, id, sender, creation time, test flag. */
+export type MessageBase = Pick<ErnMessage, "version" | "messageId" | "sender" | "createdAt" | "isTest">;
+
+/** A reader's answer: the message when it has no errors, and every error and warning found. */
+export interface ReadResult {
+  message?: ErnMessage;
+  issues: Issue[];
+  warnings: Issue[];
 }

@@ -2,8 +2,12 @@
  * A SoundRecording of an ERN message: its ISRC, title and artist, the parties that play on it and control its
  * rights (with shares), its works (ISWCs), its duration, and the audio file it is delivered as (URI and HashSum).
  *
- * 4.3 keeps ids and technical details in a SoundRecordingEdition; 4.1 and 4.2 directly on the SoundRecording. Both
- * places are read.
+ * 4.3 keeps ids and technical details in a SoundRecordingEdition, each file in a DeliveryFile; 4.1, 4.1.1 and 4.2
+ * keep ids and TechnicalDetails directly on the SoundRecording, with `File` directly inside TechnicalDetails. Every
+ * place is read, and every file of the resource is kept so each is checked for presence and hash.
+ *
+ * A supplemental recording (`IsSupplemental="true"`) that no release contains is not ours to stream: it needs neither
+ * an ISRC nor a file, and it is left out of the model.
  */
 
 import { checked, type ErnReader, type Fail, type PartyRef } from "./ern-context";
@@ -27,12 +31,16 @@ export function nodeHashAlgorithm(ddex: string): string | undefined {
   return HASH_ALGORITHMS[ddex.toUpperCase()];
 }
 
+/** Expected hex length of each algorithm's digest: a value of another length is malformed, not a mismatch. */
+const HEX_LENGTH: Record<string, number> = { md5: 32, sha1: 40, sha224: 56, sha256: 64, sha384: 96, sha512: 128 };
+
 export function readSoundRecording(
   sr: XmlElement,
-  ctx: Pick<ErnReader, "fail" | "required"> & { partyRef: PartyRef },
+  ctx: Pick<ErnReader, "fail" | "required"> & { partyRef: PartyRef; releasedRefs: ReadonlySet<string> },
 ): SoundRecordingModel | undefined {
   const { fail, required } = ctx;
   const ref = required(sr, "ResourceReference");
+  if (ref && sr.attrs.IsSupplemental === "true" && !ctx.releasedRefs.has(ref)) return undefined;
   // 4.3 keeps ids and files in SoundRecordingEdition; 4.1/4.2 directly on the SoundRecording.
   const editions = children(sr, "SoundRecordingEdition");
   const holders = editions.length > 0 ? editions : [sr];
@@ -41,13 +49,13 @@ export function readSoundRecording(
     textOf(sr, "DisplayTitleText") ??
     textOf(child(sr, "DisplayTitle"), "TitleText") ??
     textOf(child(sr, "ReferenceTitle"), "TitleText");
-  if (!title) fail(`${sr.path}/DisplayTitleText`, "required", "A SoundRecording needs a DisplayTitleText.");
+  if (!title) fail(sr, "required", "A SoundRecording needs a DisplayTitleText.");
   const displayArtist = textOf(sr, "DisplayArtistName");
-  if (!displayArtist) fail(`${sr.path}/DisplayArtistName`, "required", "A SoundRecording needs a DisplayArtistName.");
+  if (!displayArtist) fail(sr, "required", "A SoundRecording needs a DisplayArtistName.");
   const parties = partiesOf(sr, ctx.partyRef, fail);
   const iswcs = iswcsOf(sr, fail);
   const durationMs = durationOf(sr, fail);
-  const file = fileOf(sr, holders, fail);
+  const files = filesOf(sr, holders, fail);
   if (!ref || !isrc || !title || !displayArtist || durationMs === 0) return undefined;
   return {
     ref,
@@ -59,7 +67,8 @@ export function readSoundRecording(
     iswcs,
     durationMs,
     parentalWarning: textOf(sr, "ParentalWarningType"),
-    file,
+    file: files[0],
+    extraFiles: files.slice(1),
   };
 }
 
@@ -68,7 +77,7 @@ function isrcOf(sr: XmlElement, holders: XmlElement[], fail: Fail): string {
   const resourceIds = holders.flatMap((h) => children(h, "ResourceId"));
   const isrcEl = resourceIds.map((r) => child(r, "ISRC")).find((e) => e !== undefined);
   if (!isrcEl) {
-    fail(`${(resourceIds[0] ?? holders[0] ?? sr).path}/ISRC`, "required", "A SoundRecording needs an ISRC.");
+    fail(resourceIds[0] ?? holders[0] ?? sr, "required", "A SoundRecording needs an ISRC.");
     return "";
   }
   return checked(checkIsrc(isrcEl.text), isrcEl, "invalid-isrc", fail) ?? "";
@@ -86,7 +95,7 @@ function partiesOf(
   });
   const contributors = children(sr, "Contributor").flatMap((c) => {
     const p = partyRef(child(c, "ContributorPartyReference"), "ContributorPartyReference");
-    return p ? [{ partyRef: p, roles: children(c, "Role").map((r) => r.text) }] : [];
+    return p ? [{ partyRef: p, roles: rolesOf(c) }] : [];
   });
   const rightsControllers = children(sr, "ResourceRightsController").flatMap((rc) => {
     const p = partyRef(child(rc, "RightsControllerPartyReference"), "RightsControllerPartyReference");
@@ -121,7 +130,7 @@ function iswcsOf(sr: XmlElement, fail: Fail): string[] {
 function durationOf(sr: XmlElement, fail: Fail): number {
   const durationEl = child(sr, "Duration");
   if (!durationEl) {
-    fail(`${sr.path}/Duration`, "required", "A SoundRecording needs a Duration (ISO 8601, e.g. PT3M25S).");
+    fail(sr, "required", "A SoundRecording needs a Duration (ISO 8601, e.g. PT3M25S).");
     return 0;
   }
   const ms = parseIsoDuration(durationEl.text);
@@ -132,39 +141,78 @@ function durationOf(sr: XmlElement, fail: Fail): number {
   return ms;
 }
 
-/** The delivered audio file: TechnicalDetails/DeliveryFile/File with its URI and, if declared, a checkable HashSum. */
-function fileOf(sr: XmlElement, holders: XmlElement[], fail: Fail): FileRef | undefined {
+/** A contributor's roles: `<Role>Composer</Role>` up to 4.3, `<Role><Value>Composer</Value></Role>` in 4.3.1. */
+export function rolesOf(contributor: XmlElement): string[] {
+  return children(contributor, "Role").flatMap((r) => {
+    const value = textOf(r, "Value") ?? r.text;
+    if (!value) return [];
+    // A UserDefined role names itself in the UserDefinedValue attribute.
+    return [
+      value === "UserDefined"
+        ? (r.attrs.UserDefinedValue ?? child(r, "Value")?.attrs.UserDefinedValue ?? value)
+        : value,
+    ];
+  });
+}
+
+/**
+ * Every delivered file of the recording, the audio first: TechnicalDetails/DeliveryFile/File (4.3) or
+ * TechnicalDetails/File (4.1, 4.1.1, 4.2), each with its URI and, if declared, a checkable HashSum.
+ */
+function filesOf(sr: XmlElement, holders: XmlElement[], fail: Fail): FileRef[] {
   const technical = holders.flatMap((h) => children(h, "TechnicalDetails"));
-  const deliveryFiles = technical.flatMap((t) => children(t, "DeliveryFile"));
-  const fileEl = deliveryFiles.map((d) => child(d, "File")).find((f) => f !== undefined);
-  if (!fileEl) {
+  const fileEls = technical.flatMap((t) => [
+    ...children(t, "File"),
+    ...children(t, "DeliveryFile").flatMap((d) => children(d, "File")),
+  ]);
+  if (fileEls.length === 0) {
+    const where = technical[0] ?? holders[0] ?? sr;
     fail(
-      `${(technical[0] ?? sr).path}/DeliveryFile/File`,
+      where,
       "required",
-      "A SoundRecording needs TechnicalDetails/DeliveryFile/File with the audio's URI.",
+      "A SoundRecording needs TechnicalDetails with a File (4.3: DeliveryFile/File) giving the audio's URI.",
     );
+    return [];
+  }
+  return fileEls.flatMap((f) => {
+    const ref = fileRefOf(f, fail);
+    return ref ? [ref] : [];
+  });
+}
+
+/** A File element: URI (4.x), or FileName with an optional FilePath (3.8), and its HashSum. */
+export function fileRefOf(fileEl: XmlElement, fail: Fail): FileRef | undefined {
+  const uriEl = child(fileEl, "URI") ?? child(fileEl, "URL") ?? child(fileEl, "FileName");
+  if (!uriEl || uriEl.text === "") {
+    fail(uriEl ?? fileEl, "required", "File needs a URI (3.8: a FileName) naming the file in the delivery.");
     return undefined;
   }
-  const uriEl = child(fileEl, "URI") ?? child(fileEl, "FileName");
-  if (!uriEl || uriEl.text === "") fail(`${fileEl.path}/URI`, "required", "File/URI is required.");
-  const hash = hashOf(child(fileEl, "HashSum"), fail);
-  return uriEl && uriEl.text !== "" ? { uri: uriEl.text, path: uriEl.path, hash } : undefined;
+  const folder = uriEl.name === "FileName" ? (textOf(fileEl, "FilePath") ?? "") : "";
+  const uri = folder ? `${folder.replace(/\/+$/, "")}/${uriEl.text}` : uriEl.text;
+  return { uri, path: uriEl.path, hash: hashOf(child(fileEl, "HashSum"), fail) };
 }
 
 function hashOf(hashEl: XmlElement | undefined, fail: Fail): FileRef["hash"] {
   if (!hashEl) return undefined;
+  // 4.x: Algorithm + HashSumValue; 3.8: HashSumAlgorithmType + a nested HashSum.
   const algorithm = textOf(hashEl, "Algorithm") ?? textOf(hashEl, "HashSumAlgorithmType") ?? "";
-  const value = (textOf(hashEl, "HashSumValue") ?? textOf(hashEl, "HashSum") ?? "").toLowerCase();
-  if (!nodeHashAlgorithm(algorithm)) {
+  const valueEl = child(hashEl, "HashSumValue") ?? child(hashEl, "HashSum");
+  const value = (valueEl?.text ?? "").toLowerCase();
+  const node = nodeHashAlgorithm(algorithm);
+  if (!node) {
     fail(
-      hashEl,
+      child(hashEl, "Algorithm") ?? child(hashEl, "HashSumAlgorithmType") ?? hashEl,
       "unsupported-hash",
       `HashSum Algorithm "${algorithm}" is not one we can check (MD5, SHA1, SHA-256, SHA-384, SHA-512).`,
     );
     return undefined;
   }
-  if (!/^[0-9a-f]+$/.test(value)) {
-    fail(hashEl, "invalid-hash", "HashSumValue must be hexadecimal.");
+  if (!/^[0-9a-f]+$/.test(value) || value.length !== HEX_LENGTH[node]) {
+    fail(
+      valueEl ?? hashEl,
+      "malformed-hash",
+      `"${valueEl?.text ?? ""}" is not a ${algorithm} value: expected ${HEX_LENGTH[node]} hexadecimal digits.`,
+    );
     return undefined;
   }
   return { algorithm, value };

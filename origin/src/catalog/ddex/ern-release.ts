@@ -19,7 +19,7 @@ export function readRelease(
   const { fail, required, partyRef } = ctx;
   const ref = required(el, "ReleaseReference");
   const idEl = child(el, "ReleaseId");
-  if (!idEl) fail(`${el.path}/ReleaseId`, "required", "ReleaseId is required.");
+  if (!idEl) fail(el, "required", "ReleaseId is required.");
   const ids = releaseIds(idEl, fail);
   if (idEl && !ids.key) fail(idEl, "required", "ReleaseId needs an ICPN, a GRid or a ProprietaryId.");
   const title =
@@ -72,16 +72,16 @@ function trackRefsOf(
   };
   if (el.name === "TrackRelease") {
     const r = child(el, "ReleaseResourceReference");
-    if (!r) fail(`${el.path}/ReleaseResourceReference`, "required", "A TrackRelease needs a ReleaseResourceReference.");
+    if (!r) fail(el, "required", "A TrackRelease needs a ReleaseResourceReference.");
     else resourceRef(r);
   } else {
     const group = child(el, "ResourceGroup");
-    if (!group) fail(`${el.path}/ResourceGroup`, "required", "A Release needs a ResourceGroup listing its tracks.");
+    if (!group) fail(el, "required", "A Release needs a ResourceGroup listing its tracks.");
     const walk = (g: XmlElement) => {
       for (const item of children(g, "ResourceGroupContentItem")) {
         const r = child(item, "ReleaseResourceReference");
         if (r) resourceRef(r);
-        else fail(`${item.path}/ReleaseResourceReference`, "required", "ReleaseResourceReference is required.");
+        else fail(item, "required", "ReleaseResourceReference is required.");
         for (const linked of children(item, "LinkedReleaseResourceReference")) resourceRef(linked);
       }
       for (const sub of children(g, "ResourceGroup")) walk(sub);

@@ -27,17 +27,30 @@ export function gs1CheckDigit(body: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
-/** ICPN: a UPC-A (12 digits) or EAN-13 (13 digits) with a valid GS1 check digit. */
+/**
+ * ICPN: a UPC-A (12 digits), EAN-13 (13) or GTIN-14 (14) with a valid GS1 check digit, stored in one form, the
+ * 13-digit GTIN-13: a UPC-A gains its leading zero, a GTIN-14 loses its packaging indicator when that is 0 (the same
+ * product; labels' systems often pad to 14). A GTIN-14 with another indicator names a case of products, not a release.
+ */
 export function checkIcpn(raw: string): IdCheck {
   const value = raw.trim();
-  if (!/^(\d{12}|\d{13})$/.test(value)) {
-    return { ok: false, problem: `"${raw}" is not an ICPN: expected 12 (UPC-A) or 13 (EAN-13) digits.` };
+  if (!/^\d{12,14}$/.test(value)) {
+    return {
+      ok: false,
+      problem: `"${raw}" is not an ICPN: expected 12 (UPC-A), 13 (EAN-13) or 14 (GTIN-14) digits.`,
+    };
   }
   const expected = gs1CheckDigit(value.slice(0, -1));
   if (Number(value.at(-1)) !== expected) {
     return { ok: false, problem: `ICPN "${raw}" has check digit ${value.at(-1)}; the GS1 check digit is ${expected}.` };
   }
-  return { ok: true, value };
+  if (value.length === 14 && value[0] !== "0") {
+    return {
+      ok: false,
+      problem: `"${raw}" is a GTIN-14 with packaging indicator ${value[0]} (a case of products); a release's ICPN is a GTIN-14 starting with 0, an EAN-13 or a UPC-A.`,
+    };
+  }
+  return { ok: true, value: value.padStart(14, "0").slice(1) };
 }
 
 /** ISWC check digit: C = (10 - (1 + sum(i * d_i)) mod 10) mod 10 over the nine digits. */

@@ -20,9 +20,10 @@ export const DELIVERY_ISSUE_CODES = {
   "xml-too-deep": "The message's elements are nested deeper than the ingest accepts.",
   "xml-too-many-elements": "The message has more elements than the ingest accepts.",
   "xml-malformed": "The message is not well-formed XML.",
+  "xml-encoding": "The message's bytes are not in the encoding it declares (or UTF-8/UTF-16 when it declares none).",
 
   // The ERN content (ern.ts)
-  "not-ern": "The message is not an ERN 4.1-4.3 NewReleaseMessage or PurgeReleaseMessage.",
+  "not-ern": "The message is not an ERN 3.8.x or 4.x NewReleaseMessage or PurgeReleaseMessage.",
   required: "A required element is missing or empty.",
   "duplicate-reference": "A Party, Resource or Release reference is used twice.",
   "dangling-reference": "A reference points at nothing in the PartyList, ResourceList or ReleaseList.",
@@ -37,7 +38,10 @@ export const DELIVERY_ISSUE_CODES = {
   "invalid-share": "A rights share is not 0-100 %, or the shares add up to more than 100 %.",
   "invalid-territory": "A territory is not an ISO 3166-1 alpha-2 code or `Worldwide`.",
   "unsupported-hash": "A HashSum uses an algorithm the ingest cannot check.",
-  "invalid-hash": "A HashSumValue is not hexadecimal.",
+  "malformed-hash":
+    "A HashSumValue is not hexadecimal of the length its algorithm gives (32 for MD5, 64 for SHA-256...).",
+  "deal-licenses-nothing":
+    "A deal's release holds no SoundRecording, so the deal licenses nothing here (warning); it never widens to other tracks.",
 
   // The files the message references (delivery.ts)
   "path-outside-delivery": "A file reference points outside the delivery folder (absolute, `..`, a link, file: URL).",
@@ -51,6 +55,12 @@ export const DELIVERY_ISSUE_CODES = {
   "test-message": "The message is a TestMessage; it is ingested like a LiveMessage (warning).",
   "audio-unreadable": "A referenced file is not audio ffmpeg can decode.",
   "duration-mismatch": "The declared Duration is more than 2 s off the audio's; the measured one is used (warning).",
+  "redelivery-differs":
+    "A MessageId already ingested arrives again with other audio or other recordings; refused, the stored catalog stays.",
+  "not-streamed":
+    "No deal of the message lets listeners stream the recording: it is stored without transcoding (warning).",
+  "delivery-failed":
+    "A delivery of a batch failed for an unexpected reason; nothing of it was written, the rest went on.",
   "stale-message": "The catalog already holds a message at least as new for this release.",
   "unknown-release": "A PurgeReleaseMessage names a release the catalog does not have.",
 } as const satisfies Record<string, string>;

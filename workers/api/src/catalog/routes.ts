@@ -7,7 +7,7 @@
  * Auth: any listener (or ops) token; catalog data is not secret but is a licensed asset, so anonymous scraping is not
  * offered. Track detail adds `playable` for the caller (account country and tier, now), decided by the same
  * `isPlayable` the playback worker applies. `POST /v1/ops/catalog/deliveries` (ops scope) streams a delivery zip to
- * the origin's ingester and returns its report.
+ * the origin's ingester and returns its report; `POST /v1/ops/catalog/batches` does the same for a zip of many.
  */
 import type { AuthVariables } from "@cadence/shared/auth/middleware";
 import { isPlayable } from "@cadence/shared/catalog/availability";
@@ -27,6 +27,8 @@ const CLIENT_TTL_SECONDS = 30;
 const GENERATION_TTL_MS = 5_000;
 /** A delivery is transcoded (the whole ladder, by ffmpeg) before the origin answers with its report. */
 const INGEST_TIMEOUT_MS = 300_000;
+/** A batch answers once every delivery in it is done. */
+const BATCH_TIMEOUT_MS = 2 * 60 * 60_000;
 
 let generation: { value: string; until: number } | undefined;
 
@@ -105,30 +107,33 @@ export function catalogRoutes(): Hono<AppEnv> {
     return toClient(response, hit, { ...track, playable: { country: claims.country, tier: claims.tier, ...playable } });
   });
 
-  app.post("/v1/ops/catalog/deliveries", edgeAuth({ scopes: ["ops"] }), async (c) => {
-    const body = c.req.raw.body;
-    if (!body) throw problems.badRequest("Upload the delivery folder as a zip in the request body.");
-    const headers = new Headers({ "content-type": c.req.header("content-type") ?? "application/octet-stream" });
-    const length = c.req.header("content-length");
-    if (length) headers.set("content-length", length);
-    let response: Response;
-    try {
-      response = await serviceFetch(apiSettings(c.env).origin, "/v1/ops/catalog/deliveries", {
-        method: "POST",
-        headers,
-        body,
-        requestId: c.var.requestId,
-        timeoutMs: INGEST_TIMEOUT_MS,
-      });
-    } catch (err) {
-      c.var.log.error("origin unreachable", { err });
-      throw problems.unavailable("origin-unavailable", "The catalog ingester is unreachable; try again shortly.");
-    }
-    // This colo sees its own ingest at once; others within the generation's few seconds.
-    if (response.status === 201) generation = undefined;
-    const out = new Response(response.body, response);
-    stripServiceToken(out.headers);
-    return out;
-  });
+  // One delivery, or a batch (a zip of delivery folders): streamed to the origin's ingester as they come.
+  for (const path of ["/v1/ops/catalog/deliveries", "/v1/ops/catalog/batches"] as const) {
+    app.post(path, edgeAuth({ scopes: ["ops"] }), async (c) => {
+      const body = c.req.raw.body;
+      if (!body) throw problems.badRequest("Upload the delivery folder (or the batch of them) as a zip in the body.");
+      const headers = new Headers({ "content-type": c.req.header("content-type") ?? "application/octet-stream" });
+      const length = c.req.header("content-length");
+      if (length) headers.set("content-length", length);
+      let response: Response;
+      try {
+        response = await serviceFetch(apiSettings(c.env).origin, path, {
+          method: "POST",
+          headers,
+          body,
+          requestId: c.var.requestId,
+          timeoutMs: path.endsWith("batches") ? BATCH_TIMEOUT_MS : INGEST_TIMEOUT_MS,
+        });
+      } catch (err) {
+        c.var.log.error("origin unreachable", { err });
+        throw problems.unavailable("origin-unavailable", "The catalog ingester is unreachable; try again shortly.");
+      }
+      // This colo sees its own ingest at once; others within the generation's few seconds.
+      if (response.status === 201 || path.endsWith("batches")) generation = undefined;
+      const out = new Response(response.body, response);
+      stripServiceToken(out.headers);
+      return out;
+    });
+  }
   return app;
 }
