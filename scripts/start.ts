@@ -9,7 +9,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { startBrazeStandIn } from "@cadence/local/src/braze-stand-in";
 import { playbackEnvLines, playbackSecrets } from "@cadence/local/src/cdn/secrets";
+import { localWarehouse } from "@cadence/local/src/clickhouse-cluster";
 import { type DevStack, startDevStack } from "@cadence/local/src/dev-stack";
 import { seedDemoCatalog } from "./demo-catalog/seed";
 import { localPorts } from "./ports";
@@ -19,6 +21,7 @@ const ports = localPorts();
 const dataDir = resolve(root, process.env.DATA_DIR ?? ".data");
 const children: ChildProcess[] = [];
 let stack: DevStack | undefined;
+let warehouse: Awaited<ReturnType<typeof localWarehouse>> | undefined;
 let stopping = false;
 
 // Inspector ports follow the worker ports (9231.. by default), so a second run with PORT_OFFSET does not collide.
@@ -37,12 +40,27 @@ async function main(): Promise<void> {
   const started = Date.now();
   const host = ports.HOST;
   const originUrl = process.env.ORIGIN_URL ?? `http://${host}:${ports.ORIGIN_PORT}`;
+  warehouse = await localWarehouse(dataDir, process.env);
+  log(`warehouse  ${warehouse.describe}`);
+  // Lifecycle webhooks go to a local Braze stand-in unless a real endpoint is configured (never in production).
+  const brazeEnv: Record<string, string> = {};
+  if (!process.env.BRAZE_USERS_TRACK_URL && process.env.CADENCE_ENV !== "production") {
+    const apiKey = randomBytes(18).toString("base64url");
+    const secret = randomBytes(32).toString("base64url");
+    const braze = await startBrazeStandIn({ apiKey, secret });
+    Object.assign(brazeEnv, {
+      BRAZE_USERS_TRACK_URL: braze.usersTrackUrl,
+      BRAZE_API_KEY: apiKey,
+      LIFECYCLE_WEBHOOK_SECRET: secret,
+    });
+    log(`braze      ${braze.url} (stand-in: GET /received lists the lifecycle webhooks it verified)`);
+  }
   stack = await startDevStack({
     dataDir,
     host,
     originPort: ports.ORIGIN_PORT,
     bridgePort: ports.REDIS_BRIDGE_PORT,
-    env: { ...process.env, AUTH_ISSUER: process.env.AUTH_ISSUER ?? originUrl },
+    env: { ...process.env, ...warehouse.env, ...brazeEnv, AUTH_ISSUER: process.env.AUTH_ISSUER ?? originUrl },
   });
   log(`redis      ${stack.redis.url}${stack.redis.owned ? " (started by npm start)" : " (already running)"}`);
   // The demo catalog is generated and ingested in the background; the services answer meanwhile.
@@ -234,6 +252,7 @@ async function stop(code: number): Promise<void> {
     ),
   );
   await stack?.close();
+  await warehouse?.stop();
   process.exit(code);
 }
 

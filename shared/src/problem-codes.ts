@@ -95,6 +95,11 @@ export const PROBLEM_CODES = {
   conflict: { status: 409, meaning: "The change conflicts with the current state, named in the detail." },
   "faults-disabled": { status: 403, meaning: "Fault injection is available in development and test only." },
   "audit-log-unavailable": { status: 503, meaning: "The audit log could not be written, so the change was not made." },
+  "lifecycle-not-configured": {
+    status: 503,
+    meaning: "Lifecycle webhooks need BRAZE_USERS_TRACK_URL, BRAZE_API_KEY and LIFECYCLE_WEBHOOK_SECRET.",
+  },
+  "warehouse-unavailable": { status: 503, meaning: "The events warehouse did not answer; the batch is retried later." },
   "origin-unavailable": { status: 503, meaning: "The origin did not answer in time; retry." },
   "origin-failed": { status: 502, meaning: "The origin answered with an error." },
   "edge-publish-failed": {
