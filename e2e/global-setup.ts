@@ -9,7 +9,8 @@ import { ingestE2eCatalog } from "./support/catalog-fixture";
 import { type PlatformInfo, startPlatform } from "./support/platform";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const platform = await startPlatform({ env: { DEMO_CATALOG: "off" } });
+  // Without the demo catalog and the demo listening history: the suites bring their own (small) data.
+  const platform = await startPlatform({ env: { DEMO_CATALOG: "off", DEMO_HISTORY: "off" } });
   try {
     await ingestE2eCatalog(platform.info.env);
   } catch (err) {

@@ -7,7 +7,8 @@
  * - a worker (`workers/<name>/`) imports only itself and `shared/`: never another worker or the origin;
  * - the origin imports only itself and `shared/`: never a worker;
  * - `web/` imports only `shared/` and its own files;
- * - test code (files under a `test/` folder, `*.test.ts`, `vitest.config.ts`) may also import `local/`, the test stack;
+ * - test code (files under a `test/` folder, `*.test.ts`, `vitest.config.ts`, `vitest.<name>.config.ts`) may also
+ *   import `local/`, the test stack;
  * - inside a package, no import cycle between the entries of one folder (its sub-folders, each taken whole, and its
  *   files): e.g. `play/` importing `ads/` while `ads/` imports `play/`;
  * - the playback worker's ground layer `workers/playback/src/core/` imports none of the worker's feature folders.
@@ -64,7 +65,9 @@ export function packageOf(path: string): PackageOf {
 export function isTestCode(path: string): boolean {
   const parts = path.split("/");
   const base = parts.at(-1) ?? "";
-  return parts.slice(0, -1).includes("test") || /\.test\.ts$/.test(base) || /^vitest\.config\.[mc]?ts$/.test(base);
+  return (
+    parts.slice(0, -1).includes("test") || /\.test\.ts$/.test(base) || /^vitest(\.[\w-]+)?\.config\.[mc]?ts$/.test(base)
+  );
 }
 
 export function listSourceFiles(root: string): string[] {

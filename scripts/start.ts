@@ -10,9 +10,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { startBrazeStandIn } from "@cadence/local/src/braze-stand-in";
 import { knobsFromEnv } from "@cadence/local/src/cdn/knobs";
 import { type PlaybackSecrets, playbackSecrets } from "@cadence/local/src/cdn/secrets";
 import { startCdnStandIn } from "@cadence/local/src/cdn/stand-ins";
+import { localWarehouse } from "@cadence/local/src/clickhouse-cluster";
 import { type DevStack, devSecrets, startDevStack } from "@cadence/local/src/dev-stack";
 import { writeLocalEdgeConfigs } from "@cadence/local/src/local-edge";
 import { seedDemoCatalog } from "./demo-catalog/seed";
@@ -24,6 +26,7 @@ const dataDir = resolve(root, process.env.DATA_DIR ?? ".data");
 const children: ChildProcess[] = [];
 let stack: DevStack | undefined;
 const standIns: Array<{ close(): Promise<void> }> = [];
+let warehouse: Awaited<ReturnType<typeof localWarehouse>> | undefined;
 let stopping = false;
 
 // The inspector port follows the edge port (9231 by default), so a second run with PORT_OFFSET does not collide.
@@ -92,6 +95,22 @@ async function main(): Promise<void> {
   });
   supervise("edge", child);
 
+  warehouse = await localWarehouse(dataDir, process.env);
+  log(`warehouse  ${warehouse.describe}`);
+  // Lifecycle webhooks go to a local Braze stand-in unless a real endpoint is configured (never in production).
+  const brazeEnv: Record<string, string> = {};
+  if (!process.env.BRAZE_USERS_TRACK_URL && process.env.CADENCE_ENV !== "production") {
+    const apiKey = randomBytes(18).toString("base64url");
+    const secret = randomBytes(32).toString("base64url");
+    const braze = await startBrazeStandIn({ apiKey, secret });
+    Object.assign(brazeEnv, {
+      BRAZE_USERS_TRACK_URL: braze.usersTrackUrl,
+      BRAZE_API_KEY: apiKey,
+      LIFECYCLE_WEBHOOK_SECRET: secret,
+    });
+    log(`braze      ${braze.url} (stand-in: GET /received lists the lifecycle webhooks it verified)`);
+  }
+
   // The origin and Redis start while workerd bundles and starts the workers.
   stack = await startDevStack({
     dataDir,
@@ -99,7 +118,13 @@ async function main(): Promise<void> {
     originPort: ports.ORIGIN_PORT,
     bridgePort: ports.REDIS_BRIDGE_PORT,
     // The local stack is development unless told otherwise; a deployed origin defaults to production.
-    env: { CADENCE_ENV: "development", ...process.env, AUTH_ISSUER: process.env.AUTH_ISSUER ?? originUrl },
+    env: {
+      CADENCE_ENV: "development",
+      ...process.env,
+      ...warehouse.env,
+      ...brazeEnv,
+      AUTH_ISSUER: process.env.AUTH_ISSUER ?? originUrl,
+    },
   });
   log(`redis      ${stack.redis.url}${stack.redis.owned ? " (started by npm start)" : " (already running)"}`);
   // The demo catalog is generated and ingested in the background; the services answer meanwhile.
@@ -206,6 +231,7 @@ async function stop(code: number): Promise<void> {
   );
   await Promise.all(standIns.map((s) => s.close().catch(() => undefined)));
   await stack?.close();
+  await warehouse?.stop();
   process.exit(code);
 }
 

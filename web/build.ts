@@ -23,6 +23,7 @@ export async function buildWeb(): Promise<void> {
       player: resolve(here, "player/main.ts"),
       ops: resolve(here, "ops/main.ts"),
       advertiser: resolve(here, "advertiser/main.ts"),
+      "ops-dashboard": resolve(here, "ops-dashboard/main.ts"),
     },
     outdir,
     bundle: true,

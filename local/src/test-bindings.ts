@@ -73,8 +73,18 @@ export function playbackWorkerBindings(info: TestStackInfo): Record<string, stri
   };
 }
 
+/** The local two-shard ClickHouse cluster the test stack started (when `clickhouse-server` is installed). */
+export interface ClickHouseClusterInfo {
+  url: string;
+  shardUrls: string[];
+  cluster: string;
+}
+
 declare module "vitest" {
   export interface ProvidedContext {
     stack: TestStackInfo;
+    /** Present when `clickhouse-server` is installed (the root vitest config adds the ClickHouse projects then). */
+    clickhouse: ClickHouseClusterInfo;
+    stackClickhouse: TestStackInfo;
   }
 }

@@ -1,13 +1,17 @@
 /**
  * Vitest global setup: starts one real stack for the whole test run (a private redis-server, the Upstash REST bridge
- * and the origin on a temporary libSQL file) and provides its addresses and secrets to every test project; the
- * worker projects pass them to workerd as bindings.
+ * and the origin on a temporary libSQL file, its warehouse on DuckDB) and provides its addresses and secrets to every
+ * test project; the worker projects pass them to workerd as bindings. When `clickhouse-server` is installed it also
+ * starts a real two-shard ClickHouse cluster and a second stack whose origin lands into it (`stackClickhouse`), for
+ * the engine parity suite and the events pipeline's ClickHouse project.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startPlaybackStandIns } from "./cdn/test-stand-ins";
+import { clickhouseInstalled } from "./clickhouse-binary";
+import { startClickHouseCluster } from "./clickhouse-cluster";
 import { startDevStack } from "./dev-stack";
 import { startRedisServer } from "./redis-server";
 import type { TestStackInfo } from "./test-bindings";
@@ -21,7 +25,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack = await startDevStack({
     dataDir,
     redisUrl: redis.url,
-    env: { CADENCE_ENV: "test", AUTH_ISSUER: TEST_ISSUER, AUTH_AUDIENCE: TEST_AUDIENCE, LOG_LEVEL: "warn" },
+    env: {
+      CADENCE_ENV: "test",
+      AUTH_ISSUER: TEST_ISSUER,
+      AUTH_AUDIENCE: TEST_AUDIENCE,
+      LOG_LEVEL: "warn",
+      DEMO_HISTORY: "off",
+    },
   });
   const keys = JSON.parse(readFileSync(join(dataDir, "keys", "signing-keys.json"), "utf8")) as Array<{
     privateJwk: unknown;
@@ -49,10 +59,62 @@ export default async function setup(project: TestProject): Promise<() => Promise
     playback: cdn.info,
   };
   project.provide("stack", info);
+  const clickhouse = clickhouseInstalled() ? await startClickhouseStack(info) : undefined;
+  if (clickhouse) {
+    project.provide("clickhouse", clickhouse.cluster);
+    project.provide("stackClickhouse", clickhouse.info);
+  }
   return async () => {
+    await clickhouse?.close();
     await cdn.close();
     await stack.close();
     await redis.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  };
+}
+
+/** The two-shard cluster, and a second origin (own Redis and data folder) whose warehouse is that cluster. */
+async function startClickhouseStack(base: TestStackInfo) {
+  const dataDir = mkdtempSync(join(tmpdir(), "cadence-test-ch-"));
+  const cluster = await startClickHouseCluster(join(dataDir, "clickhouse"));
+  const redis = await startRedisServer();
+  const stack = await startDevStack({
+    dataDir,
+    redisUrl: redis.url,
+    env: {
+      CADENCE_ENV: "test",
+      AUTH_ISSUER: TEST_ISSUER,
+      AUTH_AUDIENCE: TEST_AUDIENCE,
+      LOG_LEVEL: "warn",
+      DEMO_HISTORY: "off",
+      ...cluster.env,
+      CLICKHOUSE_DATABASE: "cadence_events",
+    },
+  });
+  const keys = JSON.parse(readFileSync(join(dataDir, "keys", "signing-keys.json"), "utf8")) as Array<{
+    privateJwk: unknown;
+    retiredAt?: number;
+  }>;
+  const info: TestStackInfo = {
+    ...base,
+    originUrl: stack.origin.url,
+    jwksUrl: `${stack.origin.url}/.well-known/jwks.json`,
+    redisUrl: redis.url,
+    redisRestUrl: stack.bridge.url,
+    redisRestToken: stack.secrets.redisRestToken,
+    serviceToken: stack.secrets.serviceToken,
+    eventsIngestSecret: stack.secrets.eventsIngestSecret,
+    signingJwk: JSON.stringify(keys.find((k) => !k.retiredAt)?.privateJwk),
+    dataDir,
+  };
+  return {
+    info,
+    cluster: { url: cluster.url, shardUrls: cluster.shardUrls, cluster: cluster.cluster },
+    close: async () => {
+      await stack.close();
+      await redis.stop();
+      await cluster.stop("SIGKILL"); // its data is deleted next: no need to wait for a clean shutdown
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }

@@ -5,7 +5,9 @@
  * Layers of the origin (an import only ever points down or sideways within its layer; no folder import cycle):
  *
  *   top        main.ts, server.ts, services.ts, app.ts   start-up, composition, the HTTP app
- *   features   catalog/  ads/  events/  identity/  audit/  seed/   each capability: its service and its routes
+ *   features   catalog/  ads/  events/  identity/  audit/  seed/  history/  dashboard/  lifecycle/   each capability: its
+ *              service and its routes
+ *   warehouse  warehouse/  (event facts on DuckDB or ClickHouse; used by events/, history/, dashboard/)
  *   packaging  transcode/  (ffmpeg, the ladder, the packager, the HLS recipe)  ->  media/  (the media store)
  *   ground     config.ts  context.ts  db/  (settings, the per-request hono context, tables and the client)
  *
@@ -21,9 +23,12 @@ import { adsRoutes } from "./ads/routes";
 import { auditRoutes } from "./audit/routes";
 import { catalogRoutes } from "./catalog/routes";
 import type { OriginEnv } from "./context";
+import { dashboardRoutes } from "./dashboard/routes";
 import { fraudRoutes } from "./events/fraud/routes";
 import { eventsRoutes } from "./events/routes";
+import { historyRoutes } from "./history/routes";
 import { identityRoutes } from "./identity/routes";
+import { lifecycleRoutes } from "./lifecycle/routes";
 import { mediaRoutes } from "./media/routes";
 import type { OriginServices } from "./services";
 
@@ -46,14 +51,17 @@ export function createOriginApp(services: OriginServices, logger: Logger) {
     ),
   );
 
-  const { config, db, redis, keys, store, sessions, throttle, catalog, ads } = services;
+  const { config, db, redis, keys, store, sessions, throttle, catalog, ads, warehouse } = services;
   app.route("/", identityRoutes({ db, keys, sessions, throttle }));
-  app.route("/", eventsRoutes({ db, redis, config }));
+  app.route("/", eventsRoutes({ db, redis, config, warehouse }));
   app.route("/", fraudRoutes(db));
   app.route("/", catalogRoutes(catalog));
   app.route("/", mediaRoutes(store));
   app.route("/", adsRoutes(ads, { keys, config }));
   app.route("/", auditRoutes(db));
+  app.route("/", historyRoutes({ db, warehouse }));
+  app.route("/", dashboardRoutes({ db, redis, warehouse }));
+  app.route("/", lifecycleRoutes({ db, warehouse, settings: config }));
   return app;
 }
 

@@ -44,6 +44,47 @@ const ingestEnv = {
     .default(2 * 1024 ** 3),
 };
 
+const urlList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    v
+      ? v
+          .split(",")
+          .map((u) => u.trim())
+          .filter(Boolean)
+      : undefined,
+  )
+  .pipe(z.array(z.string().url()).optional());
+const sqlName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "letters, digits and _ only");
+
+/** The warehouse of event facts (warehouse/): DuckDB on a file by default, or a ClickHouse cluster. */
+const warehouseEnv = {
+  WAREHOUSE: z.enum(["duckdb", "clickhouse"]).default("duckdb"),
+  /** DuckDB file; default `<DATA_DIR>/warehouse.duckdb`. */
+  WAREHOUSE_PATH: z.string().optional(),
+  /** Any node of the cluster, or ClickHouse Cloud's HTTPS endpoint (`https://<host>:8443`). */
+  CLICKHOUSE_URL: z.string().url().optional(),
+  CLICKHOUSE_USER: z.string().default("default"),
+  CLICKHOUSE_PASSWORD: z.string().default(""),
+  CLICKHOUSE_DATABASE: sqlName.default("cadence"),
+  /** The cluster name in the servers' `remote_servers` (ClickHouse Cloud: `default`). */
+  CLICKHOUSE_CLUSTER: sqlName.default("cadence"),
+  /** Comma-separated node URLs to create local tables node by node (a cluster without Keeper); else ON CLUSTER. */
+  CLICKHOUSE_SHARD_URLS: urlList,
+  /** Generated listening history imported on first start outside production (`off` skips it). */
+  DEMO_HISTORY: z.enum(["on", "off"]).default("on"),
+};
+
+/** Lifecycle webhooks to the CRM (lifecycle/): Braze `users/track`, or the local stand-in. Off without a URL. */
+const lifecycleEnv = {
+  /** e.g. `https://rest.fra-01.braze.eu/users/track`. */
+  BRAZE_USERS_TRACK_URL: z.string().url().optional(),
+  BRAZE_API_KEY: z.string().min(1).optional(),
+  /** HMAC secret of `x-cadence-signature` on every webhook, at least 32 characters. */
+  LIFECYCLE_WEBHOOK_SECRET: z.string().min(32).optional(),
+};
+
 const schema = z.object({
   /** Production unless the local stack or a test says otherwise: demo accounts and fault knobs exist only outside it. */
   CADENCE_ENV: z.enum(["development", "test", "production"]).default("production"),
@@ -71,12 +112,16 @@ const schema = z.object({
   ...mediaStoreEnv,
   ...transcodeEnv,
   ...ingestEnv,
+  ...warehouseEnv,
+  ...lifecycleEnv,
 });
 
 export type OriginConfig = z.infer<typeof schema> & { dataDir: string; databaseUrl: string };
 
 export type MediaStoreSettings = Pick<OriginConfig, keyof typeof mediaStoreEnv>;
 export type TranscodeSettings = Pick<OriginConfig, keyof typeof transcodeEnv>;
+export type LifecycleSettings = Pick<OriginConfig, keyof typeof lifecycleEnv>;
+export type WarehouseSettings = Pick<OriginConfig, keyof typeof warehouseEnv | "dataDir">;
 /** What verifies an access token at the origin (identity issues them; the advertiser API checks them again). */
 export type TokenSettings = Pick<OriginConfig, "AUTH_ISSUER" | "AUTH_AUDIENCE">;
 

@@ -7,8 +7,11 @@ import { serve } from "@hono/node-server";
 import { startAdvertisers } from "./ads/seed";
 import { createOriginApp } from "./app";
 import type { OriginConfig } from "./config";
+import { seedDemoHistory } from "./history/demo-seed";
+import { lifecycleConfigured, runLifecycle } from "./lifecycle/routes";
 import { seedDemoAccounts } from "./seed/demo-accounts";
 import { createServices } from "./services";
+import { carryForwardLegacyEvents } from "./warehouse/carry-forward";
 
 export interface RunningOrigin {
   url: string;
@@ -27,7 +30,21 @@ export async function startOrigin(config: OriginConfig): Promise<RunningOrigin> 
   void services.catalog.publisher
     .publishPending()
     .catch((err: unknown) => logger.warn("catalog publish failed", { err }));
-  void startAdvertisers(services.ads, config, logger);
+  const carried = await carryForwardLegacyEvents(services.db, services.warehouse);
+  if (carried > 0) logger.info("moved event facts from libSQL to the warehouse", { events: carried });
+  // The demo history goes after the ad server's demo campaign exists, so its ads are attributed to it.
+  void startAdvertisers(services.ads, config, logger)
+    .then(() => seedDemoHistory(services, logger))
+    .catch((err: unknown) => logger.warn("demo history import failed; it resumes on the next start", { err }));
+  // Lifecycle webhooks: today's moments queued and due deliveries sent every 5 minutes, when configured.
+  const lifecycleTimer = lifecycleConfigured(config)
+    ? setInterval(() => {
+        void runLifecycle({ db: services.db, warehouse: services.warehouse, settings: config }).catch((err: unknown) =>
+          logger.warn("lifecycle run failed", { err }),
+        );
+      }, 5 * 60_000)
+    : undefined;
+  lifecycleTimer?.unref();
   const app = createOriginApp(services, logger);
   return new Promise((resolve) => {
     const server = serve(
@@ -44,6 +61,7 @@ export async function startOrigin(config: OriginConfig): Promise<RunningOrigin> 
           port: info.port,
           close: () =>
             new Promise<void>((done) => {
+              clearInterval(lifecycleTimer);
               server.close(() => {
                 services.close();
                 done();

@@ -1,6 +1,6 @@
 /**
  * Builds the origin's services from its configuration, bottom up: database (migrated), Redis (Upstash REST), signing
- * keys, the media store and ffmpeg, then the capabilities on top of them (identity, catalog, ads). This is the one
+ * keys, the media store and ffmpeg, the warehouse, then the capabilities on top of them (identity, catalog, ads). This is the one
  * place that knows every capability; routes receive only what they use (app.ts).
  */
 import { resolve } from "node:path";
@@ -17,6 +17,8 @@ import { createMediaStore } from "./media/create-store";
 import type { MediaStore } from "./media/store";
 import { binariesOf } from "./transcode/ffmpeg";
 import { WorkerPool } from "./transcode/packager";
+import { openWarehouse } from "./warehouse/open";
+import type { Warehouse } from "./warehouse/warehouse";
 
 export interface OriginServices {
   config: OriginConfig;
@@ -29,6 +31,8 @@ export interface OriginServices {
   throttle: LoginThrottle;
   catalog: Catalog;
   ads: Advertisers;
+  /** Event facts: DuckDB embedded, or a ClickHouse cluster. */
+  warehouse: Warehouse;
 }
 
 export async function createServices(config: OriginConfig): Promise<OriginServices & { close(): void }> {
@@ -53,5 +57,21 @@ export async function createServices(config: OriginConfig): Promise<OriginServic
     logger: createLogger("origin", { part: "catalog" }, config.LOG_LEVEL),
   });
   const ads = new Advertisers({ db, redis, store, bin });
-  return { config, db, redis, keys, store, sessions, throttle: new LoginThrottle(db), catalog, ads, close };
+  const warehouse = await openWarehouse(config);
+  return {
+    config,
+    db,
+    redis,
+    keys,
+    store,
+    sessions,
+    throttle: new LoginThrottle(db),
+    catalog,
+    ads,
+    warehouse,
+    close: () => {
+      close();
+      void warehouse.engine.close();
+    },
+  };
 }

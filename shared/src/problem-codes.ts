@@ -99,6 +99,11 @@ export const PROBLEM_CODES = {
     status: 503,
     meaning: "This deployment lacks settings or secrets it needs (named in the detail), so it serves nothing.",
   },
+  "lifecycle-not-configured": {
+    status: 503,
+    meaning: "Lifecycle webhooks need BRAZE_USERS_TRACK_URL, BRAZE_API_KEY and LIFECYCLE_WEBHOOK_SECRET.",
+  },
+  "warehouse-unavailable": { status: 503, meaning: "The events warehouse did not answer; the batch is retried later." },
   "origin-unavailable": { status: 503, meaning: "The origin did not answer in time; retry." },
   "origin-failed": { status: 502, meaning: "The origin answered with an error." },
   "edge-publish-failed": {

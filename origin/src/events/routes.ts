@@ -18,6 +18,7 @@ import { z } from "zod";
 import type { OriginConfig } from "../config";
 import type { OriginEnv } from "../context";
 import type { Database } from "../db/client";
+import type { Warehouse } from "../warehouse/warehouse";
 import { listDeadLetters, markReplayed, storeDeadLetters } from "./dead-letters";
 import { LandingFaults } from "./faults";
 import { lookupEvents } from "./lookup";
@@ -63,6 +64,8 @@ export interface EventsDeps {
   db: Database;
   redis: Redis;
   config: Pick<OriginConfig, "EVENTS_INGEST_SECRET" | "CADENCE_ENV">;
+  /** Where event facts land (DuckDB or ClickHouse); libSQL keeps the bookkeeping. */
+  warehouse: Warehouse;
 }
 
 /** The request body, once its signature is verified with `secret`. */
@@ -98,7 +101,7 @@ const requireEdge = (c: Ctx) => requireEdgeCaller(c.var.fromEdge, "Only the edge
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export function eventsRoutes({ db, redis, config }: EventsDeps): Hono<OriginEnv> {
+export function eventsRoutes({ db, redis, config, warehouse }: EventsDeps): Hono<OriginEnv> {
   const app = new Hono<OriginEnv>();
   const faults = new LandingFaults();
   const signed = (c: Ctx) => signedBody(c, config.EVENTS_INGEST_SECRET);
@@ -123,7 +126,14 @@ export function eventsRoutes({ db, redis, config }: EventsDeps): Hono<OriginEnv>
         invalid.push({ id: m.id, status: "invalid", detail: `${issue?.path.join(".")}: ${issue?.message}` });
       }
     }
-    const landed: LandingResult[] = valid.length ? await landMessages(db, valid) : [];
+    let landed: LandingResult[] = [];
+    try {
+      if (valid.length) landed = await landMessages(db, warehouse, valid);
+    } catch (err) {
+      // The consumer retries the batch later and acks nothing.
+      c.var.log.warn("landing failed; the consumer will retry", { err: String(err) });
+      throw problems.unavailable("warehouse-unavailable", "The events store did not take the batch; retry later.");
+    }
     if (invalid.length) c.var.log.warn("invalid events messages", { invalid });
     return c.json({ results: [...landed, ...invalid] });
   });
@@ -156,7 +166,7 @@ export function eventsRoutes({ db, redis, config }: EventsDeps): Hono<OriginEnv>
   /** Which of these event ids are stored, and which were refused (with their reasons). */
   app.post("/v1/internal/events/lookup", async (c) => {
     const { event_ids } = parseWith(lookupBody, jsonOf(await signed(c)), "body");
-    return c.json(await lookupEvents(db, event_ids));
+    return c.json(await lookupEvents(db, warehouse, event_ids));
   });
 
   app.get("/v1/internal/events/stats", async (c) => {
@@ -167,7 +177,13 @@ export function eventsRoutes({ db, redis, config }: EventsDeps): Hono<OriginEnv>
     const from = q.from ?? isoDay(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000);
     if (from > to) throw problems.badRequest("from must not be after to.");
     c.header("cache-control", "no-store");
-    return c.json(await eventsStats(db, redis, { from, to, trackId: q.track_id, limit: q.limit }));
+    const stats = await eventsStats(db, warehouse, redis, { from, to, trackId: q.track_id, limit: q.limit }).catch(
+      (err: unknown) => {
+        c.var.log.warn("events stats failed", { err: String(err) });
+        throw problems.unavailable("warehouse-unavailable", "The events store did not answer; try again shortly.");
+      },
+    );
+    return c.json(stats);
   });
 
   app.get("/v1/internal/events/faults", (c) => {

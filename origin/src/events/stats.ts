@@ -3,13 +3,17 @@
  * reason) beside origin-side counts from the database (stored, failed by reason, landed, dead letters, qualified
  * streams per track and day), and the reconciliation `accepted = stored + duplicates caught at the origin + in
  * flight`. In flight is what the edge accepted that has not landed yet (queued, retrying or dead-lettered); `stored`
- * is counted from the rows themselves, not from the landing bookkeeping, so the equation checks one against the other.
+ * is counted from the warehouse's fact rows themselves (distinct event ids), not from the landing bookkeeping in
+ * libSQL, so the equation checks one against the other. Both are read between landings, so they agree. Events
+ * imported by the backfill never passed the edge: they are counted as `backfilled` on the accepted side.
  */
 import { EVENTS_EDGE_STATS_KEY } from "@cadence/shared/events/keys";
 import type { Redis } from "@upstash/redis";
-import { and, count, desc, eq, gte, isNull, lte, notExists, sql, sum } from "drizzle-orm";
+import { and, count, desc, eq, gte, isNull, like, lte, notExists, notLike, sql, sum } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { deadLetters, eventLedger, failedEvents, landedBatches, qualifiedStreams } from "../db/schema";
+import { deadLetters, failedEvents, landedBatches, qualifiedStreams } from "../db/schema";
+import type { Warehouse } from "../warehouse/warehouse";
+import { BACKFILL_BATCH_PREFIX, serializedWrite } from "./store";
 
 export interface StatsQuery {
   from: string;
@@ -20,34 +24,43 @@ export interface StatsQuery {
 
 const num = (v: unknown) => Number(v ?? 0) || 0;
 
-export async function eventsStats(db: Database, redis: Redis, query: StatsQuery) {
+export async function eventsStats(db: Database, warehouse: Warehouse, redis: Redis, query: StatsQuery) {
   // Edge counters first: anything accepted after this read cannot have landed in the database read below.
   const edge = ((await redis.hgetall<Record<string, unknown>>(EVENTS_EDGE_STATS_KEY)) ?? {}) as Record<string, unknown>;
   const landedOfDeadLetter = db
     .select({ one: sql`1` })
     .from(landedBatches)
     .where(eq(landedBatches.batchId, deadLetters.batchId));
+  const { storedByType, landed, backfill, failedByReason, dead } = await serializedWrite(async () => {
+    const [landed, backfill, failedByReason, dead] = await db.batch([
+      db
+        .select({
+          batches: count(),
+          events: sum(landedBatches.events),
+          failures: sum(landedBatches.failures),
+          duplicates: sum(landedBatches.duplicates),
+        })
+        .from(landedBatches)
+        .where(notLike(landedBatches.batchId, `${BACKFILL_BATCH_PREFIX}%`)),
+      db
+        .select({ batches: count(), inserted: sum(landedBatches.inserted) })
+        .from(landedBatches)
+        .where(like(landedBatches.batchId, `${BACKFILL_BATCH_PREFIX}%`)),
+      db.select({ reason: failedEvents.reason, n: count() }).from(failedEvents).groupBy(failedEvents.reason),
+      db
+        .select({ batches: count(), events: sum(deadLetters.events), failures: sum(deadLetters.failures) })
+        .from(deadLetters)
+        .where(and(isNull(deadLetters.replayedAt), notExists(landedOfDeadLetter))),
+    ]);
+    return { storedByType: await warehouse.storedByType(), landed, backfill, failedByReason, dead };
+  });
+  // Qualified streams are the earned-play verdicts (libSQL, kept by the landing; see fraud/earned-plays.ts).
   const streamFilter = and(
     gte(qualifiedStreams.playDay, query.from),
     lte(qualifiedStreams.playDay, query.to),
     query.trackId ? eq(qualifiedStreams.trackId, query.trackId) : undefined,
   );
-  // One batch = one read transaction: a consistent snapshot of the store.
-  const [byType, landed, failedByReason, dead, streamsTotal, byTrackDay] = await db.batch([
-    db.select({ type: eventLedger.type, n: count() }).from(eventLedger).groupBy(eventLedger.type),
-    db
-      .select({
-        batches: count(),
-        events: sum(landedBatches.events),
-        failures: sum(landedBatches.failures),
-        duplicates: sum(landedBatches.duplicates),
-      })
-      .from(landedBatches),
-    db.select({ reason: failedEvents.reason, n: count() }).from(failedEvents).groupBy(failedEvents.reason),
-    db
-      .select({ batches: count(), events: sum(deadLetters.events), failures: sum(deadLetters.failures) })
-      .from(deadLetters)
-      .where(and(isNull(deadLetters.replayedAt), notExists(landedOfDeadLetter))),
+  const [streamsTotal, byTrackDay] = await db.batch([
     db.select({ n: count() }).from(qualifiedStreams).where(streamFilter),
     db
       .select({ track_id: qualifiedStreams.trackId, day: qualifiedStreams.playDay, streams: count() })
@@ -58,8 +71,7 @@ export async function eventsStats(db: Database, redis: Redis, query: StatsQuery)
       .limit(query.limit),
   ]);
 
-  const storedByType = Object.fromEntries(byType.map((r) => [r.type, r.n]));
-  const stored = byType.reduce((n, r) => n + r.n, 0);
+  const stored = Object.values(storedByType).reduce((n, v) => n + v, 0);
   const landedRow = landed[0];
   const landedEvents = num(landedRow?.events);
   const landedFailures = num(landedRow?.failures);
@@ -75,6 +87,7 @@ export async function eventsStats(db: Database, redis: Redis, query: StatsQuery)
       .map(([k, v]) => [k.slice("rejected:".length), num(v)]),
   );
   const inFlight = accepted - landedEvents;
+  const backfilled = num(backfill[0]?.inserted);
   const deadRow = dead[0];
 
   return {
@@ -96,11 +109,14 @@ export async function eventsStats(db: Database, redis: Redis, query: StatsQuery)
       by_reason: failedStoredByReason,
       in_flight: rejected - landedFailures,
     },
+    backfilled: { batches: num(backfill[0]?.batches), events: backfilled },
+    warehouse: warehouse.engine.name,
     reconciliation: {
-      formula: "accepted = stored + duplicates_at_origin + in_flight (in_flight >= 0)",
+      formula: "accepted + backfilled = stored + duplicates_at_origin + in_flight (in_flight >= 0)",
       accepted,
+      backfilled,
       stored_plus_duplicates_plus_in_flight: stored + duplicatesAtOrigin + inFlight,
-      holds: accepted === stored + duplicatesAtOrigin + inFlight && inFlight >= 0,
+      holds: accepted + backfilled === stored + duplicatesAtOrigin + inFlight && inFlight >= 0,
     },
     qualified_streams: {
       from: query.from,

@@ -1,35 +1,32 @@
 /**
- * Lands queue messages in the events store, idempotently and all in one transaction: a message whose batch already
- * landed changes nothing; the others store their events whose ids are new (the ledger's unique key is the final
- * dedupe guard), their failed events, and a landed-batch row each that says how many of what, then the sessions
- * touched are judged again as earned plays (fraud/earned-plays.ts), which keeps qualified streams. Writes are serialized in this process (SQLite has one writer anyway), so
- * concurrent consumer batches queue here instead of failing on a busy database.
+ * Lands queue messages exactly once: event facts go to the warehouse (DuckDB or ClickHouse), the bookkeeping that
+ * makes landing idempotent and checkable (landed batches, failed events) to the origin's libSQL.
  *
- * The hot inserts pass each table's rows as one JSON parameter read with `json_each` (one statement per table, no
- * bound-variable limits, and several times faster than building multi-row VALUES): a consumer batch is thousands of
- * events.
+ * Order matters for crashes: facts are appended first, then the bookkeeping is written in one libSQL transaction. A
+ * message whose batch is in `landed_batches` changes nothing. A message that died between the two steps is landed
+ * again: its events already in the warehouse *with its own batch id* count as its inserts (they are not appended
+ * twice), while events stored by another batch are duplicates caught at the origin. So every accepted event is
+ * stored once and counted once in `inserted`, through consumer crashes, retries and redelivered batches. Landings are
+ * serialized in this process, so two copies of one batch never race.
+ *
+ * Earned plays (fraud/earned-plays.ts) judge sessions from libSQL: in the same bookkeeping transaction the landing
+ * writes the new play events to libSQL's `plays` (the judge's working set, idempotent by event id), records their
+ * session snapshots and judges the sessions touched, which keeps `stream_verdicts` and `qualified_streams`. Backfilled
+ * history has no sessions to judge and skips this step.
  */
 
-import {
-  DISQUALIFYING_FLAGS,
-  type EdgeContext,
-  type EnrichedEvent,
-  type EventsMessage,
-  type FailedEvent,
-} from "@cadence/shared/events/message";
-import {
-  type AdEvent,
-  isAdEvent,
-  isPlayEvent,
-  isQoeEvent,
-  type PlayEvent,
-  type QoeSegmentEvent,
-  vastEventOf,
-} from "@cadence/shared/events/schema";
-import { inArray, type SQL, sql } from "drizzle-orm";
+import type { EnrichedEvent, EventsMessage, FailedEvent } from "@cadence/shared/events/message";
+import { isPlayEvent } from "@cadence/shared/events/schema";
+import { inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { landedBatches } from "../db/schema";
+import type { FactRow, FactTableName } from "../warehouse/engine";
+import { factRow, factTableOf } from "../warehouse/facts";
+import type { Warehouse } from "../warehouse/warehouse";
 import { judgeSessions, recordPlaySessions } from "./fraud/earned-plays";
+
+/** Batches the backfill lands (history/) are named `backfill:<hash>`: they never passed the edge. */
+export const BACKFILL_BATCH_PREFIX = "backfill:";
 
 export interface IncomingMessage {
   /** The queue's message id (for the consumer's bookkeeping) and delivery attempt. */
@@ -42,32 +39,35 @@ export type LandingResult =
   | { id: string; batch_id: string; status: "stored"; inserted: number; duplicates: number; failures: number }
   | { id: string; batch_id: string; status: "already-landed" };
 
-type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 type Row = Record<string, string | number | null>;
 
 let writeChain: Promise<unknown> = Promise.resolve();
 
-/** Runs write transactions one at a time in this process. */
+/** Runs landings (and the reads that must see a landing whole) one at a time in this process. */
 export function serializedWrite<T>(work: () => Promise<T>): Promise<T> {
   const run = writeChain.then(work, work);
   writeChain = run.catch(() => {});
   return run;
 }
 
-export function landMessages(db: Database, messages: IncomingMessage[], now = Date.now()): Promise<LandingResult[]> {
-  return serializedWrite(() => db.transaction((tx) => landInTx(tx, messages, now)));
+export function landMessages(
+  db: Database,
+  warehouse: Warehouse,
+  messages: IncomingMessage[],
+  now = Date.now(),
+): Promise<LandingResult[]> {
+  return serializedWrite(() => land(db, warehouse, messages, now));
 }
 
-/** `INSERT INTO table (columns) SELECT ... FROM json_each(rows)`; table and column names are ours, never input. */
-function insertJson(table: string, columns: readonly string[], rows: Row[], tail = ""): SQL {
-  const values = columns.map((c) => `value->>'${c}'`).join(", ");
-  return sql`INSERT INTO ${sql.raw(table)} (${sql.raw(columns.join(", "))}) SELECT ${sql.raw(values)} FROM json_each(${JSON.stringify(rows)}) WHERE true ${sql.raw(tail)}`;
-}
-
-async function landInTx(tx: Tx, messages: IncomingMessage[], now: number): Promise<LandingResult[]> {
+async function land(
+  db: Database,
+  warehouse: Warehouse,
+  messages: IncomingMessage[],
+  now: number,
+): Promise<LandingResult[]> {
   const landed = new Set(
     (
-      await tx
+      await db
         .select({ batchId: landedBatches.batchId })
         .from(landedBatches)
         .where(
@@ -85,47 +85,41 @@ async function landInTx(tx: Tx, messages: IncomingMessage[], now: number): Promi
     fresh.push(m);
   }
 
-  // The ledger decides which events are new: its insert returns only the ids it did not have.
-  const ledgerRows: Row[] = fresh.flatMap((m) =>
-    m.body.events.map((e) => ({
-      event_id: e.event_id,
-      type: e.type,
-      session_id: e.session_id,
-      user_id: e.edge.user_id,
-      batch_id: m.body.batch_id,
-      request_id: e.edge.request_id,
-      client_ts: Date.parse(e.client_ts),
-      received_at: e.edge.received_at,
-      stored_at: now,
-    })),
-  );
-  const newIds = new Set<string>();
-  if (ledgerRows.length) {
-    const inserted = await tx.all<{ event_id: string }>(
-      insertJson("event_ledger", LEDGER_COLUMNS, ledgerRows, "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"),
-    );
-    for (const row of inserted) newIds.add(row.event_id);
+  const candidates = new Map<string, { event_id: string; client_ts: number }>();
+  for (const m of fresh) {
+    for (const e of m.body.events)
+      candidates.set(e.event_id, { event_id: e.event_id, client_ts: Date.parse(e.client_ts) });
   }
-
-  const stored: EnrichedEvent[] = [];
+  const stored = await warehouse.storedBatches([...candidates.values()]);
+  const facts = new Map<FactTableName, FactRow[]>();
+  const claimed = new Set<string>();
+  const plays: Array<{ event: EnrichedEvent; row: FactRow }> = [];
   const results: LandingResult[] = messages
     .filter((m) => !fresh.includes(m))
     .map((m) => ({ id: m.id, batch_id: m.body.batch_id, status: "already-landed" as const }));
   const landedRows: Row[] = [];
   const failureRows: Row[] = [];
   for (const m of fresh) {
+    const batchId = m.body.batch_id;
     let inserted = 0;
     for (const e of m.body.events) {
-      // Each new id once, even if a message carried it twice.
-      if (newIds.delete(e.event_id)) {
-        stored.push(e);
-        inserted += 1;
-      }
+      if (claimed.has(e.event_id)) continue; // each id once, even if messages carried it twice
+      const storedBy = stored.get(e.event_id);
+      if (storedBy !== undefined && storedBy !== batchId) continue; // another batch stored it: a duplicate
+      claimed.add(e.event_id);
+      inserted += 1;
+      const row = factRow(e, { batchId, storedAt: now });
+      if (isPlayEvent(e) && !batchId.startsWith(BACKFILL_BATCH_PREFIX)) plays.push({ event: e, row });
+      if (storedBy === batchId) continue; // this batch stored it before it died: counted, not appended again
+      const table = factTableOf(e);
+      const rows = facts.get(table) ?? [];
+      rows.push(row);
+      facts.set(table, rows);
     }
     const duplicates = m.body.events.length - inserted;
-    for (const f of m.body.failures) failureRows.push(failureRow(f, m.body.batch_id, now));
+    for (const f of m.body.failures) failureRows.push(failureRow(f, batchId, now));
     landedRows.push({
-      batch_id: m.body.batch_id,
+      batch_id: batchId,
       events: m.body.events.length,
       failures: m.body.failures.length,
       inserted,
@@ -135,7 +129,7 @@ async function landInTx(tx: Tx, messages: IncomingMessage[], now: number): Promi
     });
     results.push({
       id: m.id,
-      batch_id: m.body.batch_id,
+      batch_id: batchId,
       status: "stored",
       inserted,
       duplicates,
@@ -143,91 +137,39 @@ async function landInTx(tx: Tx, messages: IncomingMessage[], now: number): Promi
     });
   }
 
-  const playRows: Row[] = [];
-  const adRows: Row[] = [];
-  const qoeRows: Row[] = [];
-  const touchedSessions = new Set<string>();
-  for (const e of stored) {
-    if (isPlayEvent(e)) {
-      touchedSessions.add(e.session_id);
-      playRows.push(playRow(e));
-    } else if (isAdEvent(e)) adRows.push(adRow(e));
-    else if (isQoeEvent(e)) qoeRows.push(qoeRow(e));
+  await warehouse.append(facts);
+  if (landedRows.length) {
+    await db.transaction(async (tx) => {
+      if (failureRows.length) {
+        await tx.run(insertJson("failed_events", FAILURE_COLUMNS, failureRows, "ON CONFLICT (failure_id) DO NOTHING"));
+      }
+      await tx.run(insertJson("landed_batches", LANDED_COLUMNS, landedRows));
+      if (plays.length) {
+        await tx.run(
+          insertJson(
+            "plays",
+            LIBSQL_PLAY_COLUMNS,
+            plays.map((p) => p.row),
+            "ON CONFLICT (event_id) DO NOTHING",
+          ),
+        );
+        await recordPlaySessions(
+          tx,
+          plays.map((p) => p.event),
+        );
+        await judgeSessions(tx, [...new Set(plays.map((p) => p.event.session_id))], now);
+      }
+    });
   }
-  if (playRows.length) await tx.run(insertJson("plays", PLAY_COLUMNS, playRows));
-  if (adRows.length) await tx.run(insertJson("ad_events", AD_COLUMNS, adRows));
-  if (qoeRows.length) await tx.run(insertJson("qoe_samples", QOE_COLUMNS, qoeRows));
-  if (failureRows.length) {
-    await tx.run(insertJson("failed_events", FAILURE_COLUMNS, failureRows, "ON CONFLICT (failure_id) DO NOTHING"));
-  }
-  if (landedRows.length) await tx.run(insertJson("landed_batches", LANDED_COLUMNS, landedRows));
-  if (playRows.length) await recordPlaySessions(tx, stored);
-  if (touchedSessions.size) await judgeSessions(tx, [...touchedSessions], now);
   return results;
 }
 
-const LEDGER_COLUMNS = [
-  "event_id",
-  "type",
-  "session_id",
-  "user_id",
-  "batch_id",
-  "request_id",
-  "client_ts",
-  "received_at",
-  "stored_at",
-] as const;
-const EDGE_COLUMNS = [
-  "user_id",
-  "tier",
-  "account_country",
-  "country",
-  "colo",
-  "asn",
-  "client_ts",
-  "received_at",
-  "flags",
-] as const;
-const PLAY_COLUMNS = [
-  "event_id",
-  "type",
-  "session_id",
-  "track_id",
-  "device_id",
-  "ms_played",
-  "position_ms",
-  "end_reason",
-  "from_ms",
-  "to_ms",
-  "disqualified",
-  ...EDGE_COLUMNS,
-] as const;
-const AD_COLUMNS = [
-  "event_id",
-  "vast_event",
-  "session_id",
-  "ad_serving_id",
-  "campaign_id",
-  "creative_id",
-  "ad_id",
-  "track_id",
-  "offset_ms",
-  ...EDGE_COLUMNS,
-] as const;
-const QOE_COLUMNS = [
-  "event_id",
-  "session_id",
-  "track_id",
-  "cdn",
-  "rendition",
-  "segment",
-  "bytes",
-  "ttfb_ms",
-  "download_ms",
-  "http_status",
-  "error",
-  ...EDGE_COLUMNS,
-] as const;
+/** `INSERT INTO table (columns) SELECT ... FROM json_each(rows)`; table and column names are ours, never input. */
+function insertJson(table: string, columns: readonly string[], rows: Row[], tail = "") {
+  const values = columns.map((c) => `value->>'${c}'`).join(", ");
+  return sql`INSERT INTO ${sql.raw(table)} (${sql.raw(columns.join(", "))}) SELECT ${sql.raw(values)} FROM json_each(${JSON.stringify(rows)}) WHERE true ${sql.raw(tail)}`;
+}
+
 const FAILURE_COLUMNS = [
   "failure_id",
   "event_id",
@@ -241,72 +183,30 @@ const FAILURE_COLUMNS = [
   "received_at",
   "stored_at",
 ] as const;
+/** libSQL's `plays` (the earned-play judge's working set): the warehouse row's columns without its bookkeeping. */
+const LIBSQL_PLAY_COLUMNS = [
+  "event_id",
+  "type",
+  "session_id",
+  "track_id",
+  "device_id",
+  "ms_played",
+  "position_ms",
+  "end_reason",
+  "from_ms",
+  "to_ms",
+  "disqualified",
+  "user_id",
+  "tier",
+  "account_country",
+  "country",
+  "colo",
+  "asn",
+  "client_ts",
+  "received_at",
+  "flags",
+] as const;
 const LANDED_COLUMNS = ["batch_id", "events", "failures", "inserted", "duplicates", "attempts", "landed_at"] as const;
-
-type Edged<T> = T & { edge: EdgeContext };
-
-function edgeRow(e: Edged<{ client_ts: string }>): Row {
-  return {
-    user_id: e.edge.user_id,
-    tier: e.edge.tier,
-    account_country: e.edge.account_country,
-    country: e.edge.country,
-    colo: e.edge.colo,
-    asn: e.edge.asn,
-    client_ts: Date.parse(e.client_ts),
-    received_at: e.edge.received_at,
-    flags: e.edge.flags.join(","),
-  };
-}
-
-function playRow(e: Edged<PlayEvent>): Row {
-  return {
-    event_id: e.event_id,
-    type: e.type,
-    session_id: e.session_id,
-    track_id: e.track_id,
-    device_id: e.device_id ?? null,
-    ms_played: "ms_played" in e ? (e.ms_played ?? null) : null,
-    position_ms: "position_ms" in e ? (e.position_ms ?? null) : null,
-    end_reason: e.type === "play_end" ? e.end_reason : null,
-    from_ms: e.type === "seek" ? e.from_ms : null,
-    to_ms: e.type === "seek" ? e.to_ms : null,
-    disqualified: e.edge.flags.some((f) => DISQUALIFYING_FLAGS.includes(f)) ? 1 : 0,
-    ...edgeRow(e),
-  };
-}
-
-function adRow(e: Edged<AdEvent>): Row {
-  return {
-    event_id: e.event_id,
-    vast_event: vastEventOf(e.type),
-    session_id: e.session_id,
-    ad_serving_id: e.ad_serving_id,
-    campaign_id: e.campaign_id,
-    creative_id: e.creative_id,
-    ad_id: e.ad_id ?? null,
-    track_id: e.track_id ?? null,
-    offset_ms: e.offset_ms ?? null,
-    ...edgeRow(e),
-  };
-}
-
-function qoeRow(e: Edged<QoeSegmentEvent>): Row {
-  return {
-    event_id: e.event_id,
-    session_id: e.session_id,
-    track_id: e.track_id ?? null,
-    cdn: e.cdn,
-    rendition: e.rendition,
-    segment: e.segment ?? null,
-    bytes: e.bytes,
-    ttfb_ms: e.ttfb_ms,
-    download_ms: e.download_ms,
-    http_status: e.http_status ?? null,
-    error: e.error ?? null,
-    ...edgeRow(e),
-  };
-}
 
 function failureRow(f: FailedEvent, batchId: string, now: number): Row {
   return {

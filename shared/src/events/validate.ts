@@ -27,8 +27,9 @@ export type EventVerdict =
  * @param raw one element of the request's array (or one NDJSON line), already JSON-parsed
  * @param bytes its serialized size
  * @param now the server's receive time (epoch ms)
+ * @param maxLatenessMs how late an event may be; the backfill of history lifts it (Infinity), intake never does
  */
-export function judgeEvent(raw: unknown, bytes: number, now: number): EventVerdict {
+export function judgeEvent(raw: unknown, bytes: number, now: number, maxLatenessMs = MAX_LATENESS_MS): EventVerdict {
   const refuse = (reason: FailureReason, detail: string): EventVerdict => ({
     ok: false,
     reason,
@@ -59,7 +60,7 @@ export function judgeEvent(raw: unknown, bytes: number, now: number): EventVerdi
     return refuse("invalid-event", sentences.map((s) => s.message).join(" "));
   }
   const clientTs = Date.parse(parsed.data.client_ts);
-  if (now - clientTs > MAX_LATENESS_MS) {
+  if (now - clientTs > maxLatenessMs) {
     const days = Math.floor((now - clientTs) / 86_400_000);
     return refuse(
       "too-late",

@@ -11,9 +11,11 @@ import { catalogRoutes } from "./catalog/routes";
 import type { Env } from "./context";
 import { eventsStatsRoutes } from "./events/routes";
 import { fraudOpsRoutes } from "./fraud/routes";
+import { lifecycleOpsRoutes } from "./lifecycle/routes";
 import { forwardToOrigin } from "./origin-proxy";
 import { apiSettings } from "./settings";
 import { steeringOpsRoutes } from "./steering/routes";
+import { warehouseOpsRoutes } from "./warehouse/routes";
 import { webConsoleRoutes } from "./web-console";
 
 const app = createWorkerApp<Env, Partial<AuthVariables>>("api", (env) => ({
@@ -31,6 +33,8 @@ app.route("/", eventsStatsRoutes());
 app.route("/", fraudOpsRoutes());
 app.route("/", steeringOpsRoutes());
 app.route("/", adsRoutes());
+app.route("/", warehouseOpsRoutes());
+app.route("/", lifecycleOpsRoutes());
 
 app.get("/v1/me", edgeAuth(), (c) => {
   const claims = c.var.claims;

@@ -11,3 +11,4 @@ export * from "./catalog";
 export * from "./events";
 export * from "./fraud";
 export * from "./identity";
+export * from "./lifecycle";
