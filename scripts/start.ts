@@ -66,6 +66,8 @@ async function main(): Promise<void> {
       devVars: {
         ...edge,
         ...playbackSecretVars(playbackSecrets(dataDir)),
+        // The origin's media-only secret: the Cloudflare pathway's origin pulls read `/media/...` and nothing else.
+        MEDIA_PULL_TOKEN: secrets.mediaPullToken,
         CLOUDFRONT_BASE_URL: `http://${host}:${ports.CLOUDFRONT_PORT}`,
         AKAMAI_BASE_URL: `http://${host}:${ports.AKAMAI_PORT}`,
       },
@@ -136,7 +138,7 @@ async function main(): Promise<void> {
   for (const cdn of CDNS) {
     const standIn = await startCdnStandIn(cdn.name, {
       originUrl,
-      serviceToken: secrets.serviceToken,
+      mediaPullToken: secrets.mediaPullToken,
       secrets: playbackSecrets(dataDir),
       host,
       port: cdn.port,

@@ -15,6 +15,8 @@ export interface DevSecrets {
   serviceToken: string;
   /** HMAC secret shared by the events queue consumer and the origin only. */
   eventsIngestSecret: string;
+  /** What the CDNs present on origin pulls: reads `/media/...` and nothing else. */
+  mediaPullToken: string;
 }
 
 /** Generates the local secrets once into `<dataDir>/secrets.json` (mode 600), never into the repo. */
@@ -25,6 +27,7 @@ export function devSecrets(dataDir: string): DevSecrets {
     redisRestToken: existing.redisRestToken ?? randomBytes(24).toString("base64url"),
     serviceToken: existing.serviceToken ?? randomBytes(24).toString("base64url"),
     eventsIngestSecret: existing.eventsIngestSecret ?? randomBytes(32).toString("base64url"),
+    mediaPullToken: existing.mediaPullToken ?? randomBytes(24).toString("base64url"),
   };
   // Written on first start, and again when a newer version added a secret the file lacks.
   if (Object.keys(secrets).some((k) => !(k in existing))) {
@@ -74,6 +77,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     UPSTASH_REDIS_REST_TOKEN: secrets.redisRestToken,
     SERVICE_TOKEN: secrets.serviceToken,
     EVENTS_INGEST_SECRET: secrets.eventsIngestSecret,
+    MEDIA_PULL_TOKEN: secrets.mediaPullToken,
   });
   const origin = await startOrigin(config);
   return {

@@ -10,6 +10,7 @@ import { type RunningWorker, startWranglerDev } from "./wrangler-dev";
 const SECRET_BINDINGS = new Set([
   "UPSTASH_REDIS_REST_TOKEN",
   "SERVICE_TOKEN",
+  "MEDIA_PULL_TOKEN",
   "TEST_SIGNING_JWK",
   "PLAYBACK_TOKEN_SECRET",
   "CLOUDFLARE_CDN_TOKEN_SECRET",

@@ -13,6 +13,8 @@ export interface TestStackInfo {
   redisRestUrl: string;
   redisRestToken: string;
   serviceToken: string;
+  /** The origin's media-only secret the CDN stand-ins and the Cloudflare pathway present on origin pulls. */
+  mediaPullToken: string;
   /** HMAC secret of the events queue consumer <-> origin (only the ingest-events worker binds it). */
   eventsIngestSecret: string;
   /** The origin's current private signing key (JWK JSON), so tests can mint edge cases the origin never would. */
@@ -31,6 +33,11 @@ export interface PlaybackStackInfo {
   akamaiEdgeAuthKey: string;
   cloudfrontUrl: string;
   akamaiUrl: string;
+  /**
+   * The origin as the CDN pathways see it: a transparent recorder (cdn/origin-recorder.ts) whose
+   * `GET /__origin-requests` lists what was asked of the origin, so traversal tests can count origin requests.
+   */
+  originRecorderUrl: string;
   /** A short tone transcoded into the whole ladder in the test origin's media store (local/src/sine-fixture.ts). */
   fixture: { key: string; durationMs: number; renditions: EdgeRendition[] };
 }
@@ -68,6 +75,9 @@ export function playbackWorkerBindings(info: TestStackInfo): Record<string, stri
     CLOUDFRONT_PRIVATE_KEY: info.playback.cloudfrontPrivateKey,
     CLOUDFRONT_KEY_PAIR_ID: info.playback.cloudfrontKeyPairId,
     AKAMAI_EDGEAUTH_KEY: info.playback.akamaiEdgeAuthKey,
+    MEDIA_PULL_TOKEN: info.mediaPullToken,
+    // Origin pulls (and probes) go through the recorder, so tests can see every request the pathway made.
+    ORIGIN_URL: info.playback.originRecorderUrl,
     CLOUDFRONT_BASE_URL: info.playback.cloudfrontUrl,
     AKAMAI_BASE_URL: info.playback.akamaiUrl,
   };

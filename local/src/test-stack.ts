@@ -41,7 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const cdn = await startPlaybackStandIns({
     dataDir,
     originUrl: stack.origin.url,
-    serviceToken: stack.secrets.serviceToken,
+    mediaPullToken: stack.secrets.mediaPullToken,
     redis: { url: stack.bridge.url, token: stack.secrets.redisRestToken },
   });
   const info: TestStackInfo = {
@@ -53,6 +53,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     redisRestUrl: stack.bridge.url,
     redisRestToken: stack.secrets.redisRestToken,
     serviceToken: stack.secrets.serviceToken,
+    mediaPullToken: stack.secrets.mediaPullToken,
     eventsIngestSecret: stack.secrets.eventsIngestSecret,
     signingJwk: JSON.stringify(current?.privateJwk),
     dataDir,

@@ -16,6 +16,7 @@
  */
 import { createServiceApp, healthBody } from "@cadence/shared/http";
 import type { Logger } from "@cadence/shared/log";
+import { hasMediaPullToken } from "@cadence/shared/trust/media-pull";
 import { hasServiceToken } from "@cadence/shared/trust/service-call";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { sql } from "drizzle-orm";
@@ -38,6 +39,8 @@ export function createOriginApp(services: OriginServices, logger: Logger) {
   app.use("*", async (c, next) => {
     const fromEdge = hasServiceToken(c.req.raw.headers, services.config.SERVICE_TOKEN);
     c.set("fromEdge", fromEdge);
+    // The media-pull secret is honoured by the media routes only; it never makes a caller "the edge".
+    c.set("mediaPull", hasMediaPullToken(c.req.raw.headers, services.config.MEDIA_PULL_TOKEN));
     c.set("clientIp", (fromEdge && c.req.header("x-client-ip")) || socketAddress(c));
     await next();
   });

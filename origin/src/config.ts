@@ -106,6 +106,11 @@ const schema = z.object({
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
   /** Shared secret the workers present to the origin (header `x-service-token`). */
   SERVICE_TOKEN: z.string().min(16),
+  /**
+   * Secret the CDNs present on origin pulls (header `x-media-pull-token`): it reads `/media/...` and nothing else, so a
+   * leaked CDN configuration exposes audio only. Must differ from SERVICE_TOKEN.
+   */
+  MEDIA_PULL_TOKEN: z.string().min(16).optional(),
   /** Secret only the events queue consumer and the origin hold: HMAC of every landing request. */
   EVENTS_INGEST_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -132,6 +137,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((i) => `  ${i.message}`)
       .join("\n");
     throw new Error(`Invalid origin configuration:\n${lines}`);
+  }
+  if (parsed.data.MEDIA_PULL_TOKEN !== undefined && parsed.data.MEDIA_PULL_TOKEN === parsed.data.SERVICE_TOKEN) {
+    throw new Error("Invalid origin configuration:\n  MEDIA_PULL_TOKEN: must differ from SERVICE_TOKEN");
   }
   const dataDir = resolve(parsed.data.DATA_DIR);
   return {

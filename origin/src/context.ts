@@ -11,5 +11,7 @@ export interface OriginEnv {
     EdgeCallerVariables & {
       /** The end user's IP: from `x-client-ip` when a worker forwards with the service token, else the socket. */
       clientIp: string;
+      /** Set once per request by app.ts: the request carries the media-pull secret (reads `/media/...` only). */
+      mediaPull: boolean;
     };
 }

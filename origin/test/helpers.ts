@@ -19,6 +19,7 @@ export async function freshOrigin(env: Record<string, string> = {}) {
     UPSTASH_REDIS_REST_URL: stack.redisRestUrl,
     UPSTASH_REDIS_REST_TOKEN: stack.redisRestToken,
     SERVICE_TOKEN: stack.serviceToken,
+    MEDIA_PULL_TOKEN: stack.mediaPullToken,
     AUTH_ISSUER: "http://origin.test",
     ...env,
   });

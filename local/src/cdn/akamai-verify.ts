@@ -7,16 +7,17 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Verdict } from "./cloudfront-verify";
-import { rawPath, rawQuery, wildcardMatch } from "./query";
+import { rawQuery, wildcardMatch } from "./query";
 
 export interface AkamaiVerifier {
-  verify(request: { rawUrl: string; clientIp: string; now: number }): Verdict;
+  /** `path`: the request's canonical path (path.ts), which an ACL (or a URL token) must cover. */
+  verify(request: { rawUrl: string; path: string; clientIp: string; now: number }): Verdict;
 }
 
 export function akamaiVerifier(hexKey: string, tokenName = "__token__"): AkamaiVerifier {
   const key = Buffer.from(hexKey, "hex");
   return {
-    verify({ rawUrl, clientIp, now }) {
+    verify({ rawUrl, path, clientIp, now }) {
       const token = rawQuery(rawUrl).get(tokenName);
       if (!token) return { ok: false, reason: "missing token" };
       const hmacAt = token.lastIndexOf("~hmac=");
@@ -29,7 +30,6 @@ export function akamaiVerifier(hexKey: string, tokenName = "__token__"): AkamaiV
         if (eq < 0) return { ok: false, reason: "malformed token field" };
         fields.set(field.slice(0, eq), field.slice(eq + 1));
       }
-      const path = rawPath(rawUrl);
       const acl = fields.get("acl");
       const hashSource = acl === undefined ? `${signed}~url=${path}` : signed;
       const expected = createHmac("sha256", key).update(hashSource).digest();

@@ -7,12 +7,13 @@
  */
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
 import { ipInCidr } from "./ip";
-import { rawPath, rawQuery, wildcardMatch } from "./query";
+import { rawQuery, wildcardMatch } from "./query";
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
 export interface CloudFrontVerifier {
-  verify(request: { rawUrl: string; origin: string; clientIp: string; now: number }): Verdict;
+  /** `path`: the request's canonical path (path.ts), which the policy's Resource must cover. */
+  verify(request: { rawUrl: string; path: string; origin: string; clientIp: string; now: number }): Verdict;
 }
 
 const SIGNING_PARAMS = new Set(["Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"]);
@@ -36,7 +37,7 @@ interface PolicyStatement {
 export function cloudfrontVerifier(trustedKeys: Record<string, string>): CloudFrontVerifier {
   const keys = new Map<string, KeyObject>(Object.entries(trustedKeys).map(([id, pem]) => [id, createPublicKey(pem)]));
   return {
-    verify({ rawUrl, origin, clientIp, now }) {
+    verify({ rawUrl, path, origin, clientIp, now }) {
       const query = rawQuery(rawUrl);
       const signature = query.get("Signature");
       const keyPairId = query.get("Key-Pair-Id");
@@ -52,7 +53,7 @@ export function cloudfrontVerifier(trustedKeys: Record<string, string>): CloudFr
         return { ok: false, reason: "unsupported Hash-Algorithm" };
       }
       const others = query.params.filter(([name]) => !SIGNING_PARAMS.has(name)).map(([n, v]) => `${n}=${v}`);
-      const url = `${origin}${rawPath(rawUrl)}${others.length ? `?${others.join("&")}` : ""}`;
+      const url = `${origin}${path}${others.length ? `?${others.join("&")}` : ""}`;
 
       let policyBytes: Buffer;
       if (expires !== undefined) {

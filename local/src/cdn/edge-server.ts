@@ -1,15 +1,18 @@
 /**
- * A local CDN edge (CloudFront or Akamai stand-in): verifies that CDN's token on every request, pulls the file from
- * the origin's media store (with the service token) into an in-memory cache, and serves it the way the CDN would:
+ * A local CDN edge (CloudFront or Akamai stand-in): reads the request path as that CDN does (path.ts: dot segments
+ * resolved, ambiguous forms refused), verifies that CDN's token against that one canonical path, pulls exactly that
+ * path from the origin's media store (with the media-only pull secret, never the service token) into an in-memory
+ * cache, and serves it the way the CDN would:
  * `Range`, content types, long cache headers for immutable media, `X-Cache`, an `X-CDN` header naming it, and CORS
  * so hls.js on another origin can fetch segments. `/__control` sets the operator knobs; `/__health` reports them.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serviceFetch } from "@cadence/shared/trust/service-call";
+import { mediaPullFetch } from "@cadence/shared/trust/media-pull";
 import type { Verdict } from "./cloudfront-verify";
 import { normaliseIp } from "./ip";
 import { DEFAULT_KNOBS, type Knobs, knobsSchema } from "./knobs";
+import { canonicalPath } from "./path";
 import { rawPath, rawQuery } from "./query";
 
 export type CdnName = "cloudfront" | "akamai";
@@ -20,9 +23,10 @@ export interface CdnEdgeOptions {
   port?: number;
   /** Origin base URL; files are pulled from `<originUrl>/media/<path>`. */
   originUrl: string;
-  serviceToken: string;
-  /** This CDN's token check for a request. */
-  verify(request: { rawUrl: string; origin: string; clientIp: string; now: number }): Verdict;
+  /** The origin's media-only secret (`x-media-pull-token`): reads `/media/...` and nothing else. */
+  mediaPullToken: string;
+  /** This CDN's token check for a request; `path` is the canonical path (path.ts) that will be served. */
+  verify(request: { rawUrl: string; path: string; origin: string; clientIp: string; now: number }): Verdict;
   knobs?: Partial<Knobs>;
   /** In-memory cache budget, bytes. */
   cacheBytes?: number;
@@ -94,8 +98,8 @@ export async function startCdnEdge(options: CdnEdgeOptions): Promise<RunningCdnE
   async function pull(path: string): Promise<CachedFile | number> {
     const hit = cache.get(path);
     if (hit) return hit;
-    // An origin pull with the service token, and a CDN's origin read timeout (CloudFront's default is 30 s).
-    const res = await serviceFetch({ baseUrl: options.originUrl, token: options.serviceToken }, `/media${path}`, {
+    // An origin pull with the media-only secret, and a CDN's origin read timeout (CloudFront's default is 30 s).
+    const res = await mediaPullFetch({ baseUrl: options.originUrl, token: options.mediaPullToken }, path, {
       timeoutMs: ORIGIN_TIMEOUT_MS,
     });
     if (!res.ok) return res.status;
@@ -144,9 +148,9 @@ export async function startCdnEdge(options: CdnEdgeOptions): Promise<RunningCdnE
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawUrl = req.url ?? "/";
-    const path = rawPath(rawUrl);
-    if (path === "/__control" || path === "/__control/recover") return control(req, res, path);
-    if (path === "/__health") {
+    const requested = rawPath(rawUrl);
+    if (requested === "/__control" || requested === "/__control/recover") return control(req, res, requested);
+    if (requested === "/__health") {
       return send(res, 200, { "content-type": "application/json" }, JSON.stringify({ cdn: options.cdn, knobs }));
     }
     if (req.method === "OPTIONS") {
@@ -168,10 +172,17 @@ export async function startCdnEdge(options: CdnEdgeOptions): Promise<RunningCdnE
       return send(res, knobs.failStatus, { "content-type": "text/plain" }, "Injected failure");
     }
     if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, { allow: "GET, HEAD, OPTIONS" });
+    // The one path this request means, as the CDN reads it; the token is checked against it and only it is pulled.
+    const canonical = canonicalPath(requested);
+    if (!canonical.ok) {
+      return send(res, 400, { "content-type": "text/plain", "x-deny-reason": canonical.reason }, "Bad Request");
+    }
+    const path = canonical.path;
     if (!SAFE_PATH.test(path)) return send(res, 404, { "content-type": "text/plain" }, "Not Found");
 
     const verdict = options.verify({
       rawUrl,
+      path,
       origin: `http://${req.headers.host ?? ""}`,
       clientIp: normaliseIp(req.socket.remoteAddress),
       now: Date.now(),

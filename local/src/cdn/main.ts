@@ -1,8 +1,8 @@
 /**
  * One CDN stand-in as its own process (`npm start` runs one per CDN): `tsx local/src/cdn/main.ts cloudfront|akamai`.
  *
- * Env: CDN_HOST, CDN_PORT, ORIGIN_URL, SERVICE_TOKEN, DATA_DIR (where playback-secrets.json is),
- * UPSTASH_REDIS_REST_URL/TOKEN (where served bytes are reported: delivery-log.ts), and the knobs
+ * Env: CDN_HOST, CDN_PORT, ORIGIN_URL, MEDIA_PULL_TOKEN (the origin's media-only secret), DATA_DIR (where
+ * playback-secrets.json is), UPSTASH_REDIS_REST_URL/TOKEN (where served bytes are reported: delivery-log.ts), and the knobs
  * CDN_LATENCY_MS, CDN_FAILURE_RATE, CDN_FAIL_STATUS, CDN_DOWN, CDN_DOWN_MODE.
  */
 import { resolve } from "node:path";
@@ -14,12 +14,12 @@ async function main(): Promise<void> {
   const cdn = process.argv[2];
   if (cdn !== "cloudfront" && cdn !== "akamai") throw new Error("usage: main.ts cloudfront|akamai");
   const env = process.env;
-  if (!env.ORIGIN_URL || !env.SERVICE_TOKEN) throw new Error("ORIGIN_URL and SERVICE_TOKEN are required.");
+  if (!env.ORIGIN_URL || !env.MEDIA_PULL_TOKEN) throw new Error("ORIGIN_URL and MEDIA_PULL_TOKEN are required.");
   const port = Number(env.CDN_PORT ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`CDN_PORT=${env.CDN_PORT} is not a port.`);
   const edge = await startCdnStandIn(cdn, {
     originUrl: env.ORIGIN_URL,
-    serviceToken: env.SERVICE_TOKEN,
+    mediaPullToken: env.MEDIA_PULL_TOKEN,
     secrets: playbackSecrets(resolve(env.DATA_DIR ?? ".data")),
     host: env.CDN_HOST ?? "127.0.0.1",
     port,

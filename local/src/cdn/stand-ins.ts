@@ -11,7 +11,8 @@ import type { PlaybackSecrets } from "./secrets";
 
 export interface StandInOptions {
   originUrl: string;
-  serviceToken: string;
+  /** The origin's media-only secret (never the service token). */
+  mediaPullToken: string;
   secrets: Pick<PlaybackSecrets, "cloudfrontKeyPairId" | "cloudfrontPublicKeyPem" | "akamaiEdgeAuthKey">;
   host?: string;
   port?: number;
@@ -31,7 +32,7 @@ export function startCdnStandIn(cdn: CdnName, options: StandInOptions): Promise<
     host: options.host,
     port: options.port,
     originUrl: options.originUrl,
-    serviceToken: options.serviceToken,
+    mediaPullToken: options.mediaPullToken,
     knobs: options.knobs,
     verify: (request) => verifier.verify(request),
     onServed: log

@@ -1,6 +1,6 @@
 /**
  * Origin pull: `GET /media/<rendition path>/<file>` serves the media store to the edge only (the CDN stand-ins and
- * the playback worker's Cloudflare pathway present the service token), the way an origin behind a CDN does: byte
+ * the playback worker's Cloudflare pathway present the media-pull secret, which opens nothing but this route), the way an origin behind a CDN does: byte
  * ranges (206, 416), the right content types, strong validators (304), and immutable caching, because media keys
  * are content-addressed and never change. Listeners never reach this; they get signed CDN URLs.
  */
@@ -36,7 +36,10 @@ export function parseRange(header: string | undefined, size: number): RangeReque
 export function mediaRoutes(store: MediaStore) {
   const app = new Hono<OriginEnv>();
   app.on(["GET", "HEAD"], "/media/*", async (c) => {
-    requireEdgeCaller(c.var.fromEdge, "Media is served to the CDNs only; play tracks through the playback API.");
+    requireEdgeCaller(
+      c.var.fromEdge || c.var.mediaPull,
+      "Media is served to the CDNs only; play tracks through the playback API.",
+    );
     const raw = new URL(c.req.url).pathname.slice("/media/".length);
     let key: string;
     try {

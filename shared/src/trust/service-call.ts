@@ -27,8 +27,10 @@ export function hasServiceToken(headers: Headers, expected: string | undefined):
 export interface ServiceTarget {
   /** Base URL of the service, e.g. the origin's. */
   baseUrl: string;
-  /** The secret presented in `x-service-token`. */
+  /** The secret presented in `x-service-token` (or in `header`). */
   token: string;
+  /** The header the secret travels in; default `x-service-token` (media pulls use `x-media-pull-token`). */
+  header?: string;
 }
 
 export interface ServiceFetchInit extends RequestInit {
@@ -48,7 +50,7 @@ export async function serviceFetch(
 ): Promise<Response> {
   const { requestId, timeoutMs = SERVICE_CALL_TIMEOUT_MS, via, ...rest } = init;
   const headers = new Headers(rest.headers);
-  headers.set(SERVICE_TOKEN_HEADER, target.token);
+  headers.set(target.header ?? SERVICE_TOKEN_HEADER, target.token);
   if (requestId) headers.set("x-request-id", requestId);
   const signal = rest.signal ?? AbortSignal.timeout(timeoutMs);
   const request = new Request(`${target.baseUrl.replace(/\/+$/, "")}${path}`, { ...rest, headers, signal });

@@ -7,8 +7,10 @@ import type { EdgeBaseEnv } from "@cadence/shared/edge";
 import type { WorkerAppEnv } from "@cadence/shared/worker-app";
 
 export interface Env extends EdgeBaseEnv {
-  /** Secret: the service token `serviceFetch` presents to the origin (media pulls) and the ads worker (breaks). */
+  /** Secret: the service token `serviceFetch` presents to the ads worker (breaks); never used for media pulls. */
   SERVICE_TOKEN: string;
+  /** Secret: the origin's media-only credential the Cloudflare pathway presents on origin pulls (`/media/...` only). */
+  MEDIA_PULL_TOKEN: string;
   /** Secret: HMAC key of playback tokens (media playlist URLs). */
   PLAYBACK_TOKEN_SECRET: string;
   /** Secret: HMAC key of the Cloudflare pathway's segment tokens. */

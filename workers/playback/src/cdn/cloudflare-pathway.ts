@@ -4,13 +4,16 @@
  *
  * The token (signing/cloudflare.ts) covers one rendition folder of one session; the session must still be live (one
  * Redis read per segment), so a session ended by a newer one loses this pathway at once (410 `session-ended`), unlike
- * third-party CDNs, which only know the token's expiry. Media is pulled from the origin with the service token
- * (`serviceFetch`).
+ * third-party CDNs, which only know the token's expiry. Only a canonical path is served: the raw request path must
+ * already be in the form this worker signs (no dot segments, encoded characters, backslashes or empty segments),
+ * since Cloudflare's URL normalisation and the runtime's URL parser may each resolve such forms differently, and the
+ * token, the cache key and the origin pull must all mean the same file. Media is pulled from the origin with the
+ * media-only secret (`mediaPullFetch`), which opens `/media/...` and nothing else.
  */
 import { redisFor } from "@cadence/shared/edge";
 import { recordServed } from "@cadence/shared/playback/served-media";
 import { Problem, problems } from "@cadence/shared/problem";
-import { serviceFetch } from "@cadence/shared/trust/service-call";
+import { mediaPullFetch } from "@cadence/shared/trust/media-pull";
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
 import { fromEdgeState } from "../core/edge-state";
@@ -20,6 +23,14 @@ import { CLOUDFLARE_PATHWAY_PREFIX } from "../signing/segment-urls";
 import { byteRange } from "./byte-range";
 
 const SAFE_FILE_PATH = /^([A-Za-z0-9._-]+\/)+[A-Za-z0-9._-]+$/;
+const DOT_SEGMENT = /(^|\/)\.{1,2}(\/|$)/;
+
+/** The request path exactly as sent (no URL parsing, which would resolve dot segments), without query or fragment. */
+function rawPathname(url: string): string {
+  const afterHost = url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/, "");
+  const end = afterHost.search(/[?#]/);
+  return end < 0 ? afterHost : afterHost.slice(0, end);
+}
 const CACHE_HOST = "https://cloudflare-pathway.cadence.internal";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -30,9 +41,10 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 export async function cloudflareSegment(c: Context<AppEnv>): Promise<Response> {
-  const pathname = new URL(c.req.url).pathname;
+  const pathname = rawPathname(c.req.url);
+  if (!pathname.startsWith(`${CLOUDFLARE_PATHWAY_PREFIX}/`)) throw problems.notFound("No such segment.");
   const path = pathname.slice(CLOUDFLARE_PATHWAY_PREFIX.length + 1);
-  if (!SAFE_FILE_PATH.test(path) || path.split("/").includes("..")) throw problems.notFound("No such segment.");
+  if (!SAFE_FILE_PATH.test(path) || DOT_SEGMENT.test(path)) throw problems.notFound("No such segment.");
   const folder = `${CLOUDFLARE_PATHWAY_PREFIX}/${path.slice(0, path.lastIndexOf("/") + 1)}`;
   const now = Date.now();
   const token = await verifyCloudflareToken(
@@ -55,7 +67,7 @@ export async function cloudflareSegment(c: Context<AppEnv>): Promise<Response> {
   let cached = await cache.match(cacheKey);
   const hit = cached !== undefined;
   if (!cached) {
-    const origin = await serviceFetch({ baseUrl: c.env.ORIGIN_URL, token: c.env.SERVICE_TOKEN }, `/media/${path}`, {
+    const origin = await mediaPullFetch({ baseUrl: c.env.ORIGIN_URL, token: c.env.MEDIA_PULL_TOKEN }, `/${path}`, {
       requestId: c.var.requestId,
     });
     if (origin.status === 404) throw problems.notFound("No such segment.");
