@@ -43,7 +43,14 @@ const faultBody = z.object({
   mode: z.enum(["down", "error", "none"]),
   calls: z.number().int().min(0).max(10_000).default(1),
 });
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day, YYYY-MM-DD");
+// A real calendar day: the shape alone would let 2026-01-32 through to Date arithmetic (NaN, then a 500).
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day, YYYY-MM-DD")
+  .refine((d) => {
+    const at = Date.parse(`${d}T00:00:00Z`);
+    return Number.isFinite(at) && new Date(at).toISOString().slice(0, 10) === d;
+  }, "is not a calendar day");
 const statsQuery = z.object({
   from: day.optional(),
   to: day.optional(),

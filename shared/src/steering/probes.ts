@@ -4,7 +4,7 @@
  * failed probe run (each run already retries once) takes the CDN out; it comes back only after the hysteresis window
  * and two good runs in a row. A probe state older than `PROBE_STALE_MS` is ignored (the cron may not be running).
  */
-import type { CdnId } from "../cdn/cdn-id";
+import { CDN_IDS, type CdnId } from "../cdn/cdn-id";
 
 export const PROBE_STALE_MS = 5 * 60_000;
 export const PROBE_OK_RUNS_TO_RECOVER = 2;
@@ -51,6 +51,8 @@ export function parseProbeStates(hash: Record<string, unknown> | null | undefine
   const out: Partial<Record<CdnId, ProbeState>> = {};
   for (const [cdn, raw] of Object.entries(hash ?? {})) {
     const value = typeof raw === "string" ? safeJson(raw) : raw;
+    // Only known CDN ids become keys (a stored `__proto__` field would otherwise set the prototype).
+    if (!(CDN_IDS as readonly string[]).includes(cdn)) continue;
     if (value && typeof value === "object" && "status" in value && "lastAt" in value) {
       out[cdn as CdnId] = value as ProbeState;
     }

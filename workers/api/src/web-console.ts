@@ -90,7 +90,8 @@ async function setKnobs(
   body: Record<string, unknown>,
 ): Promise<{ cdn: string; knobs: unknown }> {
   const urls = apiSettings(env).cdnStandIns;
-  const url = urls[cdn as CdnId];
+  // Own keys only: a path segment like `__proto__` must not reach the object's prototype.
+  const url = Object.hasOwn(urls, cdn) ? urls[cdn as CdnId] : undefined;
   if (!url) {
     const known = Object.keys(urls).join(", ") || "none here";
     throw problems.notFound(`No local stand-in for "${cdn}"; knobs exist only in local development (${known}).`);

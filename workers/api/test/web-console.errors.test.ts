@@ -25,4 +25,14 @@ describe("/v1/ops/cdn-stand-ins", () => {
     expect(res.status).toBe(404);
     expect(((await res.json()) as { detail: string }).detail).toContain("cloudfront, akamai");
   });
+
+  it.each(["__proto__", "constructor", "toString", "hasOwnProperty"])(
+    "answers 404 for a prototype key as the CDN, %s (never a lookup on the prototype)",
+    async (cdn) => {
+      const recover = await knobs(`/${cdn}/recover`, ops, {});
+      expect(recover.status).toBe(404);
+      expect(recover.headers.get("content-type")).toBe("application/problem+json");
+      expect((await knobs(`/${cdn}`, ops, { down: true })).status).toBe(404);
+    },
+  );
 });
