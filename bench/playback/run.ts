@@ -75,6 +75,7 @@ async function main(): Promise<void> {
       redisRestUrl: stack.bridge.url,
       redisRestToken: stack.secrets.redisRestToken,
       serviceToken: stack.secrets.serviceToken,
+      mediaPullToken: stack.secrets.mediaPullToken,
       eventsIngestSecret: stack.secrets.eventsIngestSecret,
       signingJwk: JSON.stringify(signingJwk),
       dataDir,

@@ -8,6 +8,8 @@ import type { AccessClaims, Scope } from "./auth/claims";
 import { type AuthVariables, requireAuth } from "./auth/middleware";
 import { createTokenVerifier, type TokenVerifier } from "./auth/verify";
 import { revokedFamilyKey } from "./keys";
+import { Problem } from "./problem";
+import { type RedisBreaker, redisBreaker, redisTimeoutSetting, withBreaker } from "./redis-budget";
 
 /** Bindings every worker has; each worker's `context.ts` extends this with its own. */
 export interface EdgeBaseEnv {
@@ -18,24 +20,46 @@ export interface EdgeBaseEnv {
   AUTH_AUDIENCE: string;
   UPSTASH_REDIS_REST_URL: string;
   UPSTASH_REDIS_REST_TOKEN: string;
+  /** Budget of one Redis call, ms (default 75; docs/security.md#when-redis-is-down). */
+  REDIS_TIMEOUT_MS?: string;
 }
 
-const redisClients = new Map<string, Redis>();
+type RedisEnv = Pick<EdgeBaseEnv, "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN" | "REDIS_TIMEOUT_MS">;
 
-/** One Redis client per isolate and URL; short timeouts so a slow Redis degrades a request instead of hanging it. */
-export function redisFor(env: Pick<EdgeBaseEnv, "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN">): Redis {
-  const key = `${env.UPSTASH_REDIS_REST_URL}|${env.UPSTASH_REDIS_REST_TOKEN}`;
-  let client = redisClients.get(key);
-  if (!client) {
-    client = new Redis({
+const redisClients = new Map<string, { client: Redis; breaker: RedisBreaker }>();
+
+function clientFor(env: RedisEnv): { client: Redis; breaker: RedisBreaker } {
+  const timeoutMs = redisTimeoutSetting(env.REDIS_TIMEOUT_MS);
+  const key = `${env.UPSTASH_REDIS_REST_URL}|${env.UPSTASH_REDIS_REST_TOKEN}|${timeoutMs}`;
+  let entry = redisClients.get(key);
+  if (!entry) {
+    const breaker = redisBreaker(timeoutMs);
+    const raw = new Redis({
       url: env.UPSTASH_REDIS_REST_URL,
       token: env.UPSTASH_REDIS_REST_TOKEN,
-      retry: { retries: 1, backoff: () => 50 },
+      // No retry: one call gets one budget (a retry inside it would only spend the same budget twice).
+      retry: false,
       enableTelemetry: false,
+      // A function, so that an abort throws: a fixed signal makes the client answer the abort reason as a result.
+      signal: () => breaker.signal(),
     });
-    redisClients.set(key, client);
+    entry = { client: withBreaker(raw, breaker), breaker };
+    redisClients.set(key, entry);
   }
-  return client;
+  return entry;
+}
+
+/**
+ * One Redis client per isolate and URL. Every call has a budget (`REDIS_TIMEOUT_MS`) and a breaker
+ * (redis-budget.ts), so a slow or paused Redis turns into a fast error the route answers for, never a hung request.
+ */
+export function redisFor(env: RedisEnv): Redis {
+  return clientFor(env).client;
+}
+
+/** Whether this isolate's breaker for that Redis is open (a call ran out of budget within the last second). */
+export function redisBreakerOpen(env: RedisEnv): boolean {
+  return clientFor(env).breaker.isOpen();
 }
 
 const verifiers = new Map<string, TokenVerifier>();
@@ -50,14 +74,18 @@ export function verifierFor(env: Pick<EdgeBaseEnv, "JWKS_URL" | "AUTH_ISSUER" | 
   return verifier;
 }
 
-// Revocation answers cached per isolate: a revoked family stays revoked; "not revoked" is re-asked after a few seconds.
-const revokedCache = new Map<string, { revoked: boolean; until: number }>();
+// Revocation answers cached per isolate: a revoked family stays revoked; "not revoked" is re-asked after a few seconds
+// and, while Redis cannot answer, trusted for at most REVOCATION_FAIL_OPEN_MS after Redis last confirmed it.
+const revokedCache = new Map<string, { revoked: boolean; until: number; confirmedAt: number }>();
 const NOT_REVOKED_TTL_MS = 5_000;
+/** How long a "not revoked" answer is trusted when Redis cannot be asked again (the fail-open bound). */
+export const REVOCATION_FAIL_OPEN_MS = 60_000;
 
 /**
  * Whether the token's refresh family was revoked (logout, or reuse of a rotated refresh token).
- * If Redis cannot answer, the token is allowed: access tokens are short-lived, and an outage of edge state must not
- * stop every play. The origin refuses the family's refresh tokens regardless.
+ * If Redis cannot answer within its budget, a "not revoked" answer this isolate got from Redis within the last
+ * REVOCATION_FAIL_OPEN_MS is used (fail open, bounded); without one, the request is refused with 503
+ * `edge-state-unavailable` and Retry-After, since a logged-out family must never get in just because Redis is slow.
  */
 export async function isFamilyRevoked(claims: AccessClaims, env: EdgeBaseEnv): Promise<boolean> {
   if (!claims.fam) return false;
@@ -66,11 +94,15 @@ export async function isFamilyRevoked(claims: AccessClaims, env: EdgeBaseEnv): P
   if (cached && (cached.revoked || cached.until > now)) return cached.revoked;
   try {
     const revoked = (await redisFor(env).exists(revokedFamilyKey(claims.fam))) === 1;
-    revokedCache.set(claims.fam, { revoked, until: now + NOT_REVOKED_TTL_MS });
+    revokedCache.set(claims.fam, { revoked, until: now + NOT_REVOKED_TTL_MS, confirmedAt: now });
     if (revokedCache.size > 10_000) revokedCache.clear();
     return revoked;
-  } catch {
-    return false;
+  } catch (err) {
+    if (cached && !cached.revoked && now - cached.confirmedAt <= REVOCATION_FAIL_OPEN_MS) return false;
+    throw new Problem("edge-state-unavailable", "Sign-in state is briefly unreachable; retry shortly.", {
+      headers: { "retry-after": "2" },
+      cause: err,
+    });
   }
 }
 

@@ -4,7 +4,13 @@
  * tests can show that no pathway ever asked the origin for something outside `/media/`. `GET /__origin-requests`
  * answers what it saw (`?since=<n>` for those after the n-th); nothing else about the origin changes.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface RecordedOriginRequest {

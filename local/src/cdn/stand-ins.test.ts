@@ -41,7 +41,7 @@ function akamai(edge: RunningCdnEdge, fields: string, options: { urlToken?: bool
 let cloudfront: RunningCdnEdge;
 let akamaiEdge: RunningCdnEdge;
 beforeAll(async () => {
-  const options = { originUrl: stack.originUrl, serviceToken: stack.serviceToken, secrets };
+  const options = { originUrl: stack.originUrl, mediaPullToken: stack.mediaPullToken, secrets };
   [cloudfront, akamaiEdge] = await Promise.all([
     startCdnStandIn("cloudfront", options),
     startCdnStandIn("akamai", options),

@@ -20,7 +20,11 @@ const segment = aac.segments[0]!.uri;
 const key = secrets.fixture.key;
 const now = () => Math.floor(Date.now() / 1000);
 
-const cfKey = createPrivateKey({ key: Buffer.from(secrets.cloudfrontPrivateKey, "base64"), format: "der", type: "pkcs8" });
+const cfKey = createPrivateKey({
+  key: Buffer.from(secrets.cloudfrontPrivateKey, "base64"),
+  format: "der",
+  type: "pkcs8",
+});
 const cfBase64 = (b: Buffer) => b.toString("base64").replace(/\+/g, "-").replace(/=/g, "_").replace(/\//g, "~");
 
 /** GET with the request target sent exactly as written (fetch() would resolve dot segments and backslashes first). */
