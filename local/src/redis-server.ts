@@ -13,6 +13,17 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
+/** A redis-server this process started, with the faults the resilience tests inject into it. */
+export interface OwnedRedis extends LocalRedis {
+  owned: true;
+  /** SIGSTOP: connections stay open and every command hangs, as a stuck Redis does. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
+  /** Stops the server and starts a new, empty one on the same port (nothing is persisted). */
+  restartEmpty(): Promise<void>;
+}
+
 export async function pingRedis(url: string, timeoutMs = 800): Promise<boolean> {
   const client = new Redis(url, {
     lazyConnect: true,
@@ -48,10 +59,7 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
 export const REDIS_INSTALL_HINT =
   "No Redis answered on 127.0.0.1:6379 and `redis-server` is not installed. Install it (Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew install redis`) or set REDIS_URL to a running Redis.";
 
-/** Starts a private redis-server on a free port; the caller stops it. */
-export async function startRedisServer(): Promise<LocalRedis> {
-  if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).error) throw new Error(REDIS_INSTALL_HINT);
-  const port = await freePort();
+async function spawnRedis(port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"],
@@ -66,15 +74,33 @@ export async function startRedisServer(): Promise<LocalRedis> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGCONT");
+    child.kill("SIGTERM");
+  });
+}
+
+/** Starts a private redis-server on a free port; the caller stops it. */
+export async function startRedisServer(): Promise<OwnedRedis> {
+  if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).error) throw new Error(REDIS_INSTALL_HINT);
+  const port = await freePort();
+  let child = await spawnRedis(port);
   return {
-    url,
+    url: `redis://127.0.0.1:${port}`,
     owned: true,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+    pause: () => void child.kill("SIGSTOP"),
+    resume: () => void child.kill("SIGCONT"),
+    restartEmpty: async () => {
+      await stopChild(child);
+      child = await spawnRedis(port);
+    },
+    stop: () => stopChild(child),
   };
 }
 

@@ -3,7 +3,8 @@
  * and the origin on a temporary libSQL file, its warehouse on DuckDB) and provides its addresses and secrets to every
  * test project; the worker projects pass them to workerd as bindings. When `clickhouse-server` is installed it also
  * starts a real two-shard ClickHouse cluster and a second stack whose origin lands into it (`stackClickhouse`), for
- * the engine parity suite and the events pipeline's ClickHouse project.
+ * the engine parity suite and the events pipeline's ClickHouse project. `startTestStack` starts another stack of a
+ * test's own, for tests that break its Redis (e2e/edge-faults.e2e.test.ts) without touching anyone else's.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,13 +14,21 @@ import { startPlaybackStandIns } from "./cdn/test-stand-ins";
 import { clickhouseInstalled } from "./clickhouse-binary";
 import { startClickHouseCluster } from "./clickhouse-cluster";
 import { startDevStack } from "./dev-stack";
-import { startRedisServer } from "./redis-server";
+import { type OwnedRedis, startRedisServer } from "./redis-server";
 import type { TestStackInfo } from "./test-bindings";
 
 export const TEST_ISSUER = "http://cadence.test";
 export const TEST_AUDIENCE = "cadence-edge";
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export interface RunningTestStack {
+  info: TestStackInfo;
+  /** The stack's own redis-server, with its fault knobs. */
+  redis: OwnedRedis;
+  close(): Promise<void>;
+}
+
+/** A whole test stack on a fresh data folder; `env` adds origin settings (e.g. a short edge-state check interval). */
+export async function startTestStack(env: Record<string, string> = {}): Promise<RunningTestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "cadence-test-"));
   const redis = await startRedisServer();
   const stack = await startDevStack({
@@ -31,6 +40,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       AUTH_AUDIENCE: TEST_AUDIENCE,
       LOG_LEVEL: "warn",
       DEMO_HISTORY: "off",
+      // Tests write edge state of their own into this Redis; a drift sweep mid-run would "repair" it under them.
+      EDGE_STATE_SWEEP_SECONDS: "86400",
+      ...env,
     },
   });
   const keys = JSON.parse(readFileSync(join(dataDir, "keys", "signing-keys.json"), "utf8")) as Array<{
@@ -59,18 +71,30 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dataDir,
     playback: cdn.info,
   };
-  project.provide("stack", info);
-  const clickhouse = clickhouseInstalled() ? await startClickhouseStack(info) : undefined;
+  return {
+    info,
+    redis,
+    close: async () => {
+      redis.resume();
+      await cdn.close();
+      await stack.close();
+      await redis.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stack = await startTestStack();
+  project.provide("stack", stack.info);
+  const clickhouse = clickhouseInstalled() ? await startClickhouseStack(stack.info) : undefined;
   if (clickhouse) {
     project.provide("clickhouse", clickhouse.cluster);
     project.provide("stackClickhouse", clickhouse.info);
   }
   return async () => {
     await clickhouse?.close();
-    await cdn.close();
     await stack.close();
-    await redis.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   };
 }
 
@@ -88,6 +112,7 @@ async function startClickhouseStack(base: TestStackInfo) {
       AUTH_AUDIENCE: TEST_AUDIENCE,
       LOG_LEVEL: "warn",
       DEMO_HISTORY: "off",
+      EDGE_STATE_SWEEP_SECONDS: "86400",
       ...cluster.env,
       CLICKHOUSE_DATABASE: "cadence_events",
     },
@@ -104,6 +129,7 @@ async function startClickhouseStack(base: TestStackInfo) {
     redisRestUrl: stack.bridge.url,
     redisRestToken: stack.secrets.redisRestToken,
     serviceToken: stack.secrets.serviceToken,
+    mediaPullToken: stack.secrets.mediaPullToken,
     eventsIngestSecret: stack.secrets.eventsIngestSecret,
     signingJwk: JSON.stringify(keys.find((k) => !k.retiredAt)?.privateJwk),
     dataDir,

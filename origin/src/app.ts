@@ -26,6 +26,7 @@ import { catalogRoutes } from "./catalog/routes";
 import type { OriginEnv } from "./context";
 import { dashboardRoutes } from "./dashboard/routes";
 import { fraudRoutes } from "./events/fraud/routes";
+import { edgeStateRoutes } from "./edge-sync/routes";
 import { eventsRoutes } from "./events/routes";
 import { historyRoutes } from "./history/routes";
 import { identityRoutes } from "./identity/routes";
@@ -65,6 +66,7 @@ export function createOriginApp(services: OriginServices, logger: Logger) {
   app.route("/", historyRoutes({ db, warehouse }));
   app.route("/", dashboardRoutes({ db, redis, warehouse }));
   app.route("/", lifecycleRoutes({ db, warehouse, settings: config }));
+  app.route("/", edgeStateRoutes(services.edgeState));
   return app;
 }
 

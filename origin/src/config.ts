@@ -114,6 +114,10 @@ const schema = z.object({
   /** Secret only the events queue consumer and the origin hold: HMAC of every landing request. */
   EVENTS_INGEST_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** How often the origin checks that Redis still holds its state (the generation marker), seconds. */
+  EDGE_STATE_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+  /** How often the origin compares every edge copy with its records and repairs drift, seconds. */
+  EDGE_STATE_SWEEP_SECONDS: z.coerce.number().int().min(5).max(86_400).default(300),
   ...mediaStoreEnv,
   ...transcodeEnv,
   ...ingestEnv,

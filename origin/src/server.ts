@@ -45,6 +45,8 @@ export async function startOrigin(config: OriginConfig): Promise<RunningOrigin> 
       }, 5 * 60_000)
     : undefined;
   lifecycleTimer?.unref();
+  // Redis restarted empty or drifted: republished within one check interval, repaired on every sweep, no restart.
+  services.edgeState.start();
   const app = createOriginApp(services, logger);
   return new Promise((resolve) => {
     const server = serve(

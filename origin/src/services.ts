@@ -6,10 +6,15 @@
 import { resolve } from "node:path";
 import { createLogger } from "@cadence/shared/log";
 import { Redis } from "@upstash/redis";
+import { campaignsEdgeCopy } from "./ads/edge-copy";
 import { Advertisers } from "./ads/service";
+import { steeringEdgeCopy } from "./audit/steering-edge-copy";
+import { catalogEdgeCopy } from "./catalog/edge-copy";
 import { Catalog } from "./catalog/service";
 import type { OriginConfig } from "./config";
 import { type Database, openDatabase } from "./db/client";
+import { EdgeStateHealer } from "./edge-sync/healer";
+import { revocationsEdgeCopy } from "./identity/edge-copy";
 import { KeyStore } from "./identity/keystore";
 import { LoginThrottle } from "./identity/login-throttle";
 import { SessionService } from "./identity/sessions";
@@ -33,6 +38,8 @@ export interface OriginServices {
   ads: Advertisers;
   /** Event facts: DuckDB embedded, or a ClickHouse cluster. */
   warehouse: Warehouse;
+  /** Republishes edge state when Redis lost it and repairs drift (edge-sync/); server.ts starts it. */
+  edgeState: EdgeStateHealer;
 }
 
 export async function createServices(config: OriginConfig): Promise<OriginServices & { close(): void }> {
@@ -58,6 +65,17 @@ export async function createServices(config: OriginConfig): Promise<OriginServic
   });
   const ads = new Advertisers({ db, redis, store, bin });
   const warehouse = await openWarehouse(config);
+  const edgeState = new EdgeStateHealer(
+    redis,
+    [
+      catalogEdgeCopy(db, redis, catalog.publisher),
+      campaignsEdgeCopy(db, redis, ads.publisher),
+      steeringEdgeCopy(db, redis),
+      revocationsEdgeCopy(db, redis, config.ACCESS_TOKEN_TTL_SECONDS),
+    ],
+    { checkIntervalMs: config.EDGE_STATE_CHECK_SECONDS * 1000, sweepIntervalMs: config.EDGE_STATE_SWEEP_SECONDS * 1000 },
+    createLogger("origin", { part: "edge-state" }, config.LOG_LEVEL),
+  );
   return {
     config,
     db,
@@ -69,7 +87,9 @@ export async function createServices(config: OriginConfig): Promise<OriginServic
     catalog,
     ads,
     warehouse,
+    edgeState,
     close: () => {
+      edgeState.stop();
       close();
       void warehouse.engine.close();
     },
