@@ -46,6 +46,8 @@ export async function startOrigin(config: OriginConfig): Promise<RunningOrigin> 
     : undefined;
   lifecycleTimer?.unref();
   // Redis restarted empty or drifted: republished within one check interval, repaired on every sweep, no restart.
+  // The first check is awaited (briefly), so the edge finds the generation marker when the origin starts answering.
+  await Promise.race([services.edgeState.check(), new Promise((r) => setTimeout(r, 10_000).unref())]);
   services.edgeState.start();
   const app = createOriginApp(services, logger);
   return new Promise((resolve) => {

@@ -73,7 +73,10 @@ export async function createServices(config: OriginConfig): Promise<OriginServic
       steeringEdgeCopy(db, redis),
       revocationsEdgeCopy(db, redis, config.ACCESS_TOKEN_TTL_SECONDS),
     ],
-    { checkIntervalMs: config.EDGE_STATE_CHECK_SECONDS * 1000, sweepIntervalMs: config.EDGE_STATE_SWEEP_SECONDS * 1000 },
+    {
+      checkIntervalMs: config.EDGE_STATE_CHECK_SECONDS * 1000,
+      sweepIntervalMs: config.EDGE_STATE_SWEEP_SECONDS * 1000,
+    },
     createLogger("origin", { part: "edge-state" }, config.LOG_LEVEL),
   );
   return {

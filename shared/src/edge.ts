@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AccessClaims, Scope } from "./auth/claims";
 import { type AuthVariables, requireAuth } from "./auth/middleware";
 import { createTokenVerifier, type TokenVerifier } from "./auth/verify";
-import { revokedFamilyKey } from "./keys";
+import { EDGE_STATE_MARKER_KEY, revokedFamilyKey } from "./keys";
 import { Problem } from "./problem";
 import { type RedisBreaker, redisBreaker, redisTimeoutSetting, withBreaker } from "./redis-budget";
 
@@ -86,17 +86,17 @@ export const REVOCATION_FAIL_OPEN_MS = 60_000;
  * If Redis cannot answer within its budget, a "not revoked" answer this isolate got from Redis within the last
  * REVOCATION_FAIL_OPEN_MS is used (fail open, bounded); without one, the request is refused with 503
  * `edge-state-unavailable` and Retry-After, since a logged-out family must never get in just because Redis is slow.
+ * The same 503 answers, with no fail-open, while Redis lacks the origin's generation marker: Redis restarted empty and
+ * the revocations are not republished yet (origin/src/edge-sync/), so "no key" does not mean "not revoked".
  */
 export async function isFamilyRevoked(claims: AccessClaims, env: EdgeBaseEnv): Promise<boolean> {
   if (!claims.fam) return false;
   const now = Date.now();
   const cached = revokedCache.get(claims.fam);
   if (cached && (cached.revoked || cached.until > now)) return cached.revoked;
+  let answer: [unknown, unknown];
   try {
-    const revoked = (await redisFor(env).exists(revokedFamilyKey(claims.fam))) === 1;
-    revokedCache.set(claims.fam, { revoked, until: now + NOT_REVOKED_TTL_MS, confirmedAt: now });
-    if (revokedCache.size > 10_000) revokedCache.clear();
-    return revoked;
+    answer = (await redisFor(env).mget(revokedFamilyKey(claims.fam), EDGE_STATE_MARKER_KEY)) as [unknown, unknown];
   } catch (err) {
     if (cached && !cached.revoked && now - cached.confirmedAt <= REVOCATION_FAIL_OPEN_MS) return false;
     throw new Problem("edge-state-unavailable", "Sign-in state is briefly unreachable; retry shortly.", {
@@ -104,6 +104,16 @@ export async function isFamilyRevoked(claims: AccessClaims, env: EdgeBaseEnv): P
       cause: err,
     });
   }
+  const [revokedValue, marker] = answer;
+  if (revokedValue === null && marker === null) {
+    throw new Problem("edge-state-unavailable", "Sign-in state is being restored; retry shortly.", {
+      headers: { "retry-after": "2" },
+    });
+  }
+  const revoked = revokedValue !== null;
+  revokedCache.set(claims.fam, { revoked, until: now + NOT_REVOKED_TTL_MS, confirmedAt: now });
+  if (revokedCache.size > 10_000) revokedCache.clear();
+  return revoked;
 }
 
 /** The standard auth middleware for a worker route. */

@@ -46,9 +46,10 @@ export function redisBreaker(timeoutMs: number, openMs = REDIS_BREAKER_OPEN_MS):
   };
 }
 
+/** A call that ran out of budget; a call the open breaker refused is not one (it would keep the breaker open forever). */
 function isBudgetError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === "TimeoutError" || error.name === "AbortError" || error instanceof RedisBudgetExceeded) return true;
+  if (!(error instanceof Error) || error instanceof RedisBudgetExceeded) return false;
+  if (error.name === "TimeoutError" || error.name === "AbortError") return true;
   return error.cause !== undefined && error.cause !== error && isBudgetError(error.cause);
 }
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AccessClaims } from "../src/auth/claims";
 import { type EdgeBaseEnv, isFamilyRevoked, redisBreakerOpen, redisFor } from "../src/edge";
 import { Problem } from "../src/problem";
+import { REDIS_BREAKER_OPEN_MS } from "../src/redis-budget";
 
 const bridge = inject("stack").redisRestUrl;
 const bridgeToken = inject("stack").redisRestToken;
@@ -81,6 +82,12 @@ describe("a Redis call with a budget", () => {
     expect(second.error).toBeDefined();
     expect(held.length).toBe(1); // the breaker did not even send the second call
     hang = false;
+    // Calls the open breaker refuses do not keep it open: once its second has passed, calls go through again.
+    await new Promise((r) => setTimeout(r, REDIS_BREAKER_OPEN_MS / 2));
+    await elapsed(redisFor(env).get("k"));
+    await new Promise((r) => setTimeout(r, REDIS_BREAKER_OPEN_MS / 2 + 100));
+    expect(redisBreakerOpen(env)).toBe(false);
+    expect((await elapsed(redisFor(env).get(`budget-test-${crypto.randomUUID()}`))).error).toBeUndefined();
   });
 
   it("refuses an unconfirmed family with 503 and Retry-After; keeps a confirmed one within the bound", async () => {

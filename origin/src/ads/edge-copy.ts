@@ -42,7 +42,10 @@ export function campaignsEdgeCopy(db: Database, redis: Redis, publisher: Campaig
       }
       for (const id of Object.keys(edge)) if (!campaigns.has(id)) changes.push({ id, campaign: null });
       if (changes.length > 0) await publisher.publish(changes);
-      return repairOf(campaigns.size, changes.map((c) => c.id));
+      return repairOf(
+        campaigns.size,
+        changes.map((c) => c.id),
+      );
     },
   };
 }

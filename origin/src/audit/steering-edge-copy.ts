@@ -4,11 +4,7 @@
  * made; so the origin can rebuild the current config from the log: the defaults, then each section's latest value,
  * at the latest version. After a loss, or when the edge copy is missing or older than the log, it is written again.
  */
-import {
-  DEFAULT_STEERING_CONFIG,
-  parseStoredConfig,
-  type SteeringConfig,
-} from "@cadence/shared/steering/config";
+import { DEFAULT_STEERING_CONFIG, parseStoredConfig, type SteeringConfig } from "@cadence/shared/steering/config";
 import { steeringKeys } from "@cadence/shared/steering/store";
 import type { Redis } from "@upstash/redis";
 import { asc, eq } from "drizzle-orm";
