@@ -23,7 +23,8 @@ export interface FaultHarness {
 export async function startFaultHarness(): Promise<FaultHarness> {
   const stack = await startTestStack({ EDGE_STATE_CHECK_SECONDS: "2" });
   const registry = mkdtempSync(join(tmpdir(), "cadence-faults-registry-"));
-  const base = workerBindings(stack.info);
+  // The budget under test: every route must answer within a second while Redis hangs.
+  const base = { ...workerBindings(stack.info), REDIS_TIMEOUT_MS: "250" };
   try {
     const [events, ads, playback] = await Promise.all([
       startStackWorker(

@@ -6,7 +6,7 @@
  *
  *   top        main.ts, server.ts, services.ts, app.ts   start-up, composition, the HTTP app
  *   features   catalog/  ads/  events/  identity/  audit/  seed/  history/  dashboard/  lifecycle/   each capability: its
- *              service and its routes
+ *              service and its routes; edge-sync/ the edge-state healer, which runs the edge copies they define
  *   warehouse  warehouse/  (event facts on DuckDB or ClickHouse; used by events/, history/, dashboard/)
  *   packaging  transcode/  (ffmpeg, the ladder, the packager, the HLS recipe)  ->  media/  (the media store)
  *   ground     config.ts  context.ts  db/  (settings, the per-request hono context, tables and the client)

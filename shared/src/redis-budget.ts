@@ -1,16 +1,18 @@
 /**
  * Redis as a dependency with a time budget. Every edge call to Redis (Upstash REST) carries an AbortSignal that fires
- * after `REDIS_TIMEOUT_MS` (tens of ms), and a call that runs out of budget opens a per-isolate breaker: for the next
- * second every call fails at once instead of waiting again, so a route that makes several Redis calls still answers
- * within about one budget when Redis hangs, and a paused Redis costs each isolate one wait per second, not one per
- * call. Callers decide what a failed call means (docs/security.md#when-redis-is-down); they never hang on it.
+ * after `REDIS_TIMEOUT_MS` (tens of ms), and two calls in a row that run out of budget open a per-isolate breaker:
+ * for the next second every call fails at once instead of waiting again, so a route that makes several Redis calls
+ * still answers within about two budgets when Redis hangs, and a paused Redis costs each isolate two waits per second,
+ * not one per call. (Two, not one: a single slow call, a GC pause, must not fail an isolate's requests for a second.) Callers decide what a failed call means (docs/security.md#when-redis-is-down); they never hang on it.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 
 /** Default budget of one Redis call; Upstash answers in a few ms from the same region. */
 export const DEFAULT_REDIS_TIMEOUT_MS = 75;
-/** How long the breaker stays open after a call ran out of budget. */
+/** How long the breaker stays open once it opened. */
 export const REDIS_BREAKER_OPEN_MS = 1_000;
+/** Calls in a row that ran out of budget before the breaker opens. */
+export const REDIS_BREAKER_THRESHOLD = 2;
 
 /** Raised (as the cause) when a call is refused because the breaker is open or it ran out of budget. */
 export class RedisBudgetExceeded extends Error {
@@ -29,8 +31,13 @@ export interface RedisBreaker {
   isOpen(now?: number): boolean;
 }
 
-export function redisBreaker(timeoutMs: number, openMs = REDIS_BREAKER_OPEN_MS): RedisBreaker {
+export function redisBreaker(
+  timeoutMs: number,
+  openMs = REDIS_BREAKER_OPEN_MS,
+  threshold = REDIS_BREAKER_THRESHOLD,
+): RedisBreaker {
   let openUntil = 0;
+  let exceeded = 0;
   return {
     signal() {
       if (Date.now() < openUntil) {
@@ -39,8 +46,16 @@ export function redisBreaker(timeoutMs: number, openMs = REDIS_BREAKER_OPEN_MS):
       return AbortSignal.timeout(timeoutMs);
     },
     settled(error) {
-      if (error === undefined) return;
-      if (isBudgetError(error)) openUntil = Math.max(openUntil, Date.now() + openMs);
+      if (error === undefined) {
+        exceeded = 0;
+        return;
+      }
+      if (!isBudgetError(error)) return;
+      exceeded += 1;
+      if (exceeded >= threshold) {
+        openUntil = Math.max(openUntil, Date.now() + openMs);
+        exceeded = 0;
+      }
     },
     isOpen: (now = Date.now()) => now < openUntil,
   };

@@ -77,10 +77,12 @@ describe("a Redis call with a budget", () => {
     const first = await elapsed(redisFor(env).get("k"));
     expect(first.error).toBeDefined();
     expect(first.ms).toBeLessThan(1_000);
+    expect(redisBreakerOpen(env)).toBe(false); // one slow call does not open it
+    expect((await elapsed(redisFor(env).get("k"))).error).toBeDefined();
     expect(redisBreakerOpen(env)).toBe(true);
-    const second = await elapsed(redisFor(env).get("k"));
-    expect(second.error).toBeDefined();
-    expect(held.length).toBe(1); // the breaker did not even send the second call
+    const third = await elapsed(redisFor(env).get("k"));
+    expect(third.error).toBeDefined();
+    expect(held.length).toBe(2); // the breaker did not even send the third call
     hang = false;
     // Calls the open breaker refuses do not keep it open: once its second has passed, calls go through again.
     await new Promise((r) => setTimeout(r, REDIS_BREAKER_OPEN_MS / 2));
