@@ -54,6 +54,8 @@ async function main(): Promise<void> {
     UPSTASH_REDIS_REST_URL: bridgeUrl,
     UPSTASH_REDIS_REST_TOKEN: secrets.redisRestToken,
     SERVICE_TOKEN: secrets.serviceToken,
+    // One machine runs Redis, the bridge, the origin and every worker: a budget for that, not for Upstash in-region.
+    REDIS_TIMEOUT_MS: process.env.REDIS_TIMEOUT_MS ?? "1000",
   };
   const configs = writeLocalEdgeConfigs(root, join(dataDir, "wrangler", "configs"), [
     // The pages it serves reach the other workers through the front door (their own origin) and drive the stand-ins.

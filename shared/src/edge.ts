@@ -20,7 +20,7 @@ export interface EdgeBaseEnv {
   AUTH_AUDIENCE: string;
   UPSTASH_REDIS_REST_URL: string;
   UPSTASH_REDIS_REST_TOKEN: string;
-  /** Budget of one Redis call, ms (default 75; docs/security.md#when-redis-is-down). */
+  /** Budget of one Redis call, ms (default 100; docs/security.md#when-redis-is-down). */
   REDIS_TIMEOUT_MS?: string;
 }
 

@@ -24,6 +24,7 @@ import { byteRange } from "./byte-range";
 
 const SAFE_FILE_PATH = /^([A-Za-z0-9._-]+\/)+[A-Za-z0-9._-]+$/;
 const DOT_SEGMENT = /(^|\/)\.{1,2}(\/|$)/;
+const CACHE_HOST = "https://cloudflare-pathway.cadence.internal";
 
 /** The request path exactly as sent (no URL parsing, which would resolve dot segments), without query or fragment. */
 function rawPathname(url: string): string {
@@ -31,7 +32,6 @@ function rawPathname(url: string): string {
   const end = afterHost.search(/[?#]/);
   return end < 0 ? afterHost : afterHost.slice(0, end);
 }
-const CACHE_HOST = "https://cloudflare-pathway.cadence.internal";
 
 const CONTENT_TYPES: Record<string, string> = {
   mp4: "audio/mp4",
