@@ -2,7 +2,8 @@
  * Campaigns' copy in edge state (ads/publisher.ts): after a loss every campaign is published again, with the version
  * counter first moved past any version an ads worker may still hold (a restarted Redis counts from 0 again, and a
  * worker only takes versions newer than its own). The sweep compares each campaign's edge record with the one the
- * database gives and publishes the ones that differ, and withdraws edge records of campaigns that no longer exist.
+ * database gives and publishes the ones that differ. Edge records this database does not know are left alone: edge
+ * state may be shared (another origin's campaigns, a test's), and a sweep repairs our records, it does not delete others.
  */
 import { adCampaignsKey, adCampaignsVersionKey } from "@cadence/shared/ads/keys";
 import type { Redis } from "@upstash/redis";
@@ -36,11 +37,10 @@ export function campaignsEdgeCopy(db: Database, redis: Redis, publisher: Campaig
     async repair() {
       const campaigns = await expected();
       const edge = (await redis.hgetall<Record<string, unknown>>(adCampaignsKey)) ?? {};
-      const changes: Array<{ id: string; campaign: ReturnType<typeof edgeCampaignOf> | null }> = [];
+      const changes: Array<{ id: string; campaign: ReturnType<typeof edgeCampaignOf> }> = [];
       for (const [id, campaign] of campaigns) {
         if (JSON.stringify(edge[id] ?? null) !== JSON.stringify(campaign)) changes.push({ id, campaign });
       }
-      for (const id of Object.keys(edge)) if (!campaigns.has(id)) changes.push({ id, campaign: null });
       if (changes.length > 0) await publisher.publish(changes);
       return repairOf(
         campaigns.size,
