@@ -57,6 +57,8 @@ export const DEPLOYMENT: Readonly<Record<WorkerName, WorkerDeployment>> = {
       "CLOUDFRONT_PRIVATE_KEY",
       "CLOUDFRONT_KEY_PAIR_ID",
       "AKAMAI_EDGEAUTH_KEY",
+      // The origin's media-only secret for the Cloudflare pathway's origin pulls (docs/security.md).
+      "MEDIA_PULL_TOKEN",
     ],
     queues: [],
     boundTo: ["ads"],
