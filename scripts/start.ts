@@ -17,6 +17,7 @@ import { startCdnStandIn } from "@cadence/local/src/cdn/stand-ins";
 import { localWarehouse } from "@cadence/local/src/clickhouse-cluster";
 import { type DevStack, devSecrets, startDevStack } from "@cadence/local/src/dev-stack";
 import { writeLocalEdgeConfigs } from "@cadence/local/src/local-edge";
+import { localSecrets } from "@cadence/origin/src/drm/secrets";
 import { seedDemoCatalog } from "./demo-catalog/seed";
 import { localPorts } from "./ports";
 
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
       devVars: {
         ...edge,
         ...playbackSecretVars(playbackSecrets(dataDir)),
+        // The licence wrapping key is the origin's: it wraps every content key the catalog publishes (docs/drm.md).
+        LICENSE_WRAP_KEY: process.env.LICENSE_WRAP_KEY ?? localSecrets(dataDir).licenseWrapKey,
         CLOUDFRONT_BASE_URL: `http://${host}:${ports.CLOUDFRONT_PORT}`,
         AKAMAI_BASE_URL: `http://${host}:${ports.AKAMAI_PORT}`,
       },

@@ -29,9 +29,11 @@ export interface PlaybackStackInfo {
   cloudfrontPrivateKey: string;
   cloudfrontPublicKeyPem: string;
   akamaiEdgeAuthKey: string;
+  /** The origin's licence wrapping key (origin/src/drm/secrets.ts): the playback worker's LICENSE_WRAP_KEY. */
+  licenseWrapKey: string;
   cloudfrontUrl: string;
   akamaiUrl: string;
-  /** A short tone transcoded into the whole ladder in the test origin's media store (local/src/sine-fixture.ts). */
+  /** A short tone transcoded into the whole ladder and encrypted, in the test origin's media store (encrypted-fixture.ts). */
   fixture: { key: string; durationMs: number; renditions: EdgeRendition[] };
 }
 
@@ -68,6 +70,7 @@ export function playbackWorkerBindings(info: TestStackInfo): Record<string, stri
     CLOUDFRONT_PRIVATE_KEY: info.playback.cloudfrontPrivateKey,
     CLOUDFRONT_KEY_PAIR_ID: info.playback.cloudfrontKeyPairId,
     AKAMAI_EDGEAUTH_KEY: info.playback.akamaiEdgeAuthKey,
+    LICENSE_WRAP_KEY: info.playback.licenseWrapKey,
     CLOUDFRONT_BASE_URL: info.playback.cloudfrontUrl,
     AKAMAI_BASE_URL: info.playback.akamaiUrl,
   };

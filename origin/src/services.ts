@@ -10,6 +10,8 @@ import { Advertisers } from "./ads/service";
 import { Catalog } from "./catalog/service";
 import type { OriginConfig } from "./config";
 import { type Database, openDatabase } from "./db/client";
+import { ContentKeyVault } from "./drm/key-vault";
+import { loadDrmSecrets } from "./drm/secrets";
 import { KeyStore } from "./identity/keystore";
 import { LoginThrottle } from "./identity/login-throttle";
 import { SessionService } from "./identity/sessions";
@@ -47,12 +49,14 @@ export async function createServices(config: OriginConfig): Promise<OriginServic
   const sessions = new SessionService(db, keys, redis, config);
   const store = createMediaStore(config, config.dataDir);
   const bin = binariesOf(config);
+  const vault = new ContentKeyVault(db, loadDrmSecrets(config));
   const catalog = new Catalog({
     db,
     redis,
     store,
     pool: new WorkerPool(config.TRANSCODE_CONCURRENCY),
     bin,
+    vault,
     ingestMaxBytes: config.INGEST_MAX_BYTES,
     logger: createLogger("origin", { part: "catalog" }, config.LOG_LEVEL),
   });

@@ -1,9 +1,11 @@
 /**
- * The playback part of the test stack: secrets generated into the run's data folder, the fixture track's media in
- * the origin's media store, and both CDN stand-ins in-process, pulling from the test origin.
+ * The playback part of the test stack: secrets generated into the run's data folder, the fixture track's media
+ * (encrypted, as the catalog packages it) in the origin's media store, and both CDN stand-ins in-process, pulling
+ * from the test origin. The licence wrapping key is the one the origin generated into the data folder.
  */
 import { join } from "node:path";
-import { buildSineMedia } from "../sine-fixture";
+import { localSecrets } from "@cadence/origin/src/drm/secrets";
+import { buildEncryptedSineMedia } from "../encrypted-fixture";
 import type { PlaybackStackInfo, TestStackInfo } from "../test-bindings";
 import { playbackSecrets } from "./secrets";
 import { startCdnStandIn } from "./stand-ins";
@@ -11,10 +13,10 @@ import { startCdnStandIn } from "./stand-ins";
 export async function startPlaybackStandIns(
   stack: Pick<TestStackInfo, "dataDir" | "originUrl" | "serviceToken"> & { redis?: { url: string; token: string } },
 ): Promise<{ info: PlaybackStackInfo; close(): Promise<void> }> {
-  const secrets = playbackSecrets(stack.dataDir);
+  const secrets = { ...playbackSecrets(stack.dataDir), licenseWrapKey: localSecrets(stack.dataDir).licenseWrapKey };
   const options = { originUrl: stack.originUrl, serviceToken: stack.serviceToken, secrets, redis: stack.redis };
   const [fixture, cloudfront, akamai] = await Promise.all([
-    buildSineMedia(join(stack.dataDir, "media")),
+    buildEncryptedSineMedia(join(stack.dataDir, "media"), secrets.licenseWrapKey),
     startCdnStandIn("cloudfront", options),
     startCdnStandIn("akamai", options),
   ]);

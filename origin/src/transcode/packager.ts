@@ -3,11 +3,14 @@
  * pool: each run is one ffmpeg process using about one core), and never twice for the same audio: the media key is
  * the SHA-256 of the source plus the ladder version, and a `ladder.json` manifest written after every other file
  * says the packaging is complete. Re-ingesting the same audio (a metadata update, a re-delivery, another release
- * with the same recording) reads the manifest instead of transcoding.
+ * with the same recording) reads the manifest instead of transcoding. Every rendition is encrypted in the work
+ * folder (drm/encrypt-ladder.ts) before its first byte is copied to the store: the store never holds clear audio.
  */
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { encryptLadder } from "../drm/encrypt-ladder";
+import type { ContentKeyVault } from "../drm/key-vault";
 import type { MediaStore } from "../media/store";
 import type { Binaries, SourceInfo } from "./ffmpeg";
 import { PLAYLIST_FILE } from "./hls-output";
@@ -46,12 +49,15 @@ export class WorkerPool {
 
 export interface Packaged {
   result: LadderResult;
-  /** Media-store prefix of this audio's ladder: `<sha256>-<ladder>`; a rendition's path is `<base>/<rendition id>`. */
+  /** Media-store prefix of this audio's ladder: `<sha256>-<ladder>-aes`; a rendition's path is `<base>/<rendition id>`. */
   base: string;
   transcoded: boolean;
 }
 
-export const mediaBaseOf = (sha256: string) => `${sha256}-${LADDER_VERSION}`;
+/** Marks an encrypted ladder's media base; bases without it hold clear media packaged before encryption. */
+export const ENCRYPTED_BASE_SUFFIX = "-aes";
+export const mediaBaseOf = (sha256: string) => `${sha256}-${LADDER_VERSION}${ENCRYPTED_BASE_SUFFIX}`;
+export const isEncryptedBase = (base: string) => base.endsWith(ENCRYPTED_BASE_SUFFIX);
 
 export class Packager {
   private readonly inFlight = new Map<string, Promise<Packaged>>();
@@ -62,6 +68,7 @@ export class Packager {
     private readonly store: MediaStore,
     private readonly pool: WorkerPool,
     private readonly bin: Binaries,
+    private readonly vault: ContentKeyVault,
   ) {}
 
   /** The packaged ladder for this audio, transcoding only when the store does not have it yet. */
@@ -89,7 +96,8 @@ export class Packager {
       const work = await mkdtemp(join(tmpdir(), "cadence-ladder-"));
       try {
         this.transcodes += 1;
-        const result = await transcodeLadder(this.bin, source, work, signal, probed);
+        const clear = await transcodeLadder(this.bin, source, work, signal, probed);
+        const result = await encryptLadder(this.vault, base, work, clear);
         for (const rendition of result.renditions) {
           const dir = join(work, rendition.id);
           const files = (await readdir(dir)).filter((f) => !f.endsWith(".tmp"));

@@ -9,5 +9,6 @@ declare namespace Cloudflare {
     CLOUDFRONT_PRIVATE_KEY: string;
     CLOUDFRONT_KEY_PAIR_ID: string;
     AKAMAI_EDGEAUTH_KEY: string;
+    LICENSE_WRAP_KEY: string;
   }
 }
