@@ -27,7 +27,7 @@ function keyOf(secret: string, setting: string): Promise<CryptoKey> {
   let key = imported.get(secret);
   if (!key) {
     const raw = WRAP_SECRET_PATTERN.test(secret) ? fromBase64url(secret) : undefined;
-    if (!raw || raw.length !== 32) return Promise.reject(new WrapSecretInvalid(setting));
+    if (raw?.length !== 32) return Promise.reject(new WrapSecretInvalid(setting));
     key = crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
     if (imported.size > 16) imported.clear();
     imported.set(secret, key);

@@ -11,7 +11,7 @@ export const aes128Provider: LicenseProvider = {
   async license(grant, _request, env) {
     const { keyId, wrappedKey } = grant.encryption;
     const key = await unwrapKey(env.LICENSE_WRAP_KEY, "edge", keyId, wrappedKey, "LICENSE_WRAP_KEY");
-    if (!key || key.length !== 16) {
+    if (key?.length !== 16) {
       throw new LicenseProviderError(`content key ${keyId} does not unwrap under LICENSE_WRAP_KEY`);
     }
     return new Response(key as Uint8Array<ArrayBuffer>, {
