@@ -59,6 +59,18 @@ export const ENCRYPTED_BASE_SUFFIX = "-aes";
 export const mediaBaseOf = (sha256: string) => `${sha256}-${LADDER_VERSION}${ENCRYPTED_BASE_SUFFIX}`;
 export const isEncryptedBase = (base: string) => base.endsWith(ENCRYPTED_BASE_SUFFIX);
 
+/** Copies a packaged ladder from its work folder into the store under `base`, the manifest last ("complete"). */
+export async function storeLadder(store: MediaStore, base: string, work: string, result: LadderResult): Promise<void> {
+  for (const rendition of result.renditions) {
+    const dir = join(work, rendition.id);
+    const files = (await readdir(dir)).filter((f) => !f.endsWith(".tmp"));
+    // Segments and init first, the playlist after them, the manifest last: a manifest means "complete".
+    files.sort((a, b) => Number(a === PLAYLIST_FILE) - Number(b === PLAYLIST_FILE));
+    for (const file of files) await store.putFile(`${base}/${rendition.id}/${file}`, join(dir, file));
+  }
+  await store.putBytes(`${base}/ladder.json`, new TextEncoder().encode(JSON.stringify(result)));
+}
+
 export class Packager {
   private readonly inFlight = new Map<string, Promise<Packaged>>();
   /** Count of real ffmpeg ladder runs, for reports and for tests that check nothing is transcoded twice. */
@@ -98,14 +110,7 @@ export class Packager {
         this.transcodes += 1;
         const clear = await transcodeLadder(this.bin, source, work, signal, probed);
         const result = await encryptLadder(this.vault, base, work, clear);
-        for (const rendition of result.renditions) {
-          const dir = join(work, rendition.id);
-          const files = (await readdir(dir)).filter((f) => !f.endsWith(".tmp"));
-          // Segments and init first, the playlist after them, the manifest last: a manifest means "complete".
-          files.sort((a, b) => Number(a === PLAYLIST_FILE) - Number(b === PLAYLIST_FILE));
-          for (const file of files) await this.store.putFile(`${base}/${rendition.id}/${file}`, join(dir, file));
-        }
-        await this.store.putBytes(`${base}/ladder.json`, new TextEncoder().encode(JSON.stringify(result)));
+        await storeLadder(this.store, base, work, result);
         return { result, base, transcoded: true };
       } finally {
         await rm(work, { recursive: true, force: true });
