@@ -74,6 +74,13 @@ export const PROBLEM_CODES = {
     status: 403,
     meaning: "The session's track may no longer be played here (taken down, territory, window); `reason` says which.",
   },
+  "offline-not-entitled": { status: 403, meaning: "Offline downloads need a premium or hifi plan." },
+  "offline-device-limit": {
+    status: 403,
+    meaning: "The account already has the most offline devices; `devices` lists them, remove one to add another.",
+  },
+  "offline-track-limit": { status: 403, meaning: "This device already holds the most offline tracks; remove some." },
+  "offline-not-encrypted": { status: 409, meaning: "The track's media is not encrypted yet, so it cannot be downloaded." },
   "edge-state-unavailable": { status: 503, meaning: "Edge state (Redis) did not answer in time; retry." },
   "steering-state-unavailable": { status: 503, meaning: "Steering state did not answer in time; retry." },
   "media-unavailable": { status: 503, meaning: "The media store did not answer; retry." },

@@ -42,6 +42,13 @@ export interface LicenseLimits {
   devicesPerDay: number;
 }
 
+/** Offline downloads (offline/). */
+export interface OfflineLimits {
+  maxDevices: number;
+  maxTracksPerDevice: number;
+  licenseDays: number;
+}
+
 export interface PlaybackConfig {
   pathwayOrder: CdnId[];
   cloudfrontBaseUrl: string;
@@ -55,6 +62,7 @@ export interface PlaybackConfig {
   devOverrides: boolean;
   adBreak: AdBreakSettings;
   license: LicenseLimits;
+  offline: OfflineLimits;
 }
 
 const cached = settingsCache(parse);
@@ -91,6 +99,14 @@ function parse(env: Env): PlaybackConfig {
       }),
       tracksPerHour: intSetting("LICENSE_TRACKS_PER_HOUR", env.LICENSE_TRACKS_PER_HOUR, { fallback: 200, min: 1 }),
       devicesPerDay: intSetting("LICENSE_DEVICES_PER_DAY", env.LICENSE_DEVICES_PER_DAY, { fallback: 10, min: 1 }),
+    },
+    offline: {
+      maxDevices: intSetting("OFFLINE_MAX_DEVICES", env.OFFLINE_MAX_DEVICES, { fallback: 5, min: 1 }),
+      maxTracksPerDevice: intSetting("OFFLINE_MAX_TRACKS_PER_DEVICE", env.OFFLINE_MAX_TRACKS_PER_DEVICE, {
+        fallback: 10_000,
+        min: 1,
+      }),
+      licenseDays: intSetting("OFFLINE_LICENSE_DAYS", env.OFFLINE_LICENSE_DAYS, { fallback: 30, min: 1, max: 90 }),
     },
   };
 }
