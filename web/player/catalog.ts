@@ -37,6 +37,8 @@ export function catalogPanel(options: {
   status: HTMLElement;
   onPlay: (track: TrackInfo) => void;
   onQueue: (track: TrackInfo) => void;
+  /** More buttons for a row (the downloads panel's "Download"). */
+  rowActions?: (track: TrackInfo) => HTMLElement | null;
 }): { browse: () => Promise<void> } {
   const { auth, results, status } = options;
   const list = h("ol", { class: "tracks" });
@@ -78,6 +80,7 @@ export function catalogPanel(options: {
           },
           "Queue",
         ),
+        options.rowActions?.(track) ?? null,
       ),
     );
   };

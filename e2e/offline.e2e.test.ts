@@ -1,0 +1,90 @@
+/**
+ * Offline listening end to end in the web player against the platform npm start runs: a premium listener downloads a
+ * track (download licence for this browser's device key, encrypted segments into IndexedDB), the card shows when the
+ * licence lapses, the track plays with the browser context offline, and once the clock passes the lapse date it no
+ * longer plays. A free listener is offered no download.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchChromium } from "./support/browser";
+import { E2E_RELEASE } from "./support/catalog-fixture";
+import { signIn } from "./support/web-player";
+
+const platform = inject("platform");
+const TITLE = E2E_RELEASE.tracks[1]!.title;
+const DAY = 86_400_000;
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  contexts.push(context);
+  // A controllable clock that runs in real time until moved, so the lapse date can be passed.
+  await context.clock.install();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  await page.goto(`${platform.apiUrl}/`);
+  return { page, context, errors };
+}
+
+const offlineTime = (page: Page) =>
+  page.evaluate(() => (document.getElementById("offline-audio") as HTMLAudioElement).currentTime);
+
+describe("offline downloads in the web player", () => {
+  it("a premium listener downloads a track, plays it with the network off, and it stops once the licence lapses", async () => {
+    const { page, context, errors } = await open();
+    await signIn(page, "premium@demo.test");
+    await page
+      .locator(".track", { hasText: TITLE })
+      .getByRole("button", { name: /^Download / })
+      .click();
+    const item = page.locator("#downloads-list .download", { hasText: TITLE });
+    await item.waitFor({ timeout: 60_000 });
+    const expiresAt = Date.parse((await item.locator("[data-expires-at]").getAttribute("data-expires-at"))!);
+    expect(expiresAt - Date.now()).toBeGreaterThan(29 * DAY);
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(30 * DAY);
+    await expect.poll(() => item.textContent()).toContain("Offline until");
+
+    await context.setOffline(true);
+    await item.getByRole("button", { name: /^Play .* offline$/ }).click();
+    await page.waitForFunction(
+      () => (document.getElementById("offline-audio") as HTMLAudioElement).currentTime > 1.5,
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(errors).toEqual([]);
+
+    // Past the lapse date: the licence no longer opens the key, and the card says so.
+    await page.evaluate(() => (document.getElementById("offline-audio") as HTMLAudioElement).pause());
+    await context.clock.setSystemTime(expiresAt + DAY);
+    await item.getByRole("button", { name: /^Play .* offline$/ }).click();
+    await expect.poll(() => page.textContent("#downloads-status")).toContain("lapsed");
+    await expect.poll(() => item.textContent()).toContain("Licence lapsed");
+    const before = await offlineTime(page);
+    await page.waitForTimeout(1500);
+    expect(await offlineTime(page)).toBe(before);
+  }, 120_000);
+
+  it("a free listener is offered no download", async () => {
+    const { page } = await open();
+    await signIn(page, "free@demo.test");
+    expect(
+      await page
+        .locator(".track")
+        .getByRole("button", { name: /^Download / })
+        .count(),
+    ).toBe(0);
+  }, 60_000);
+});
