@@ -80,7 +80,10 @@ export const PROBLEM_CODES = {
     meaning: "The account already has the most offline devices; `devices` lists them, remove one to add another.",
   },
   "offline-track-limit": { status: 403, meaning: "This device already holds the most offline tracks; remove some." },
-  "offline-not-encrypted": { status: 409, meaning: "The track's media is not encrypted yet, so it cannot be downloaded." },
+  "offline-not-encrypted": {
+    status: 409,
+    meaning: "The track's media is not encrypted yet, so it cannot be downloaded.",
+  },
   "edge-state-unavailable": { status: 503, meaning: "Edge state (Redis) did not answer in time; retry." },
   "steering-state-unavailable": { status: 503, meaning: "Steering state did not answer in time; retry." },
   "media-unavailable": { status: 503, meaning: "The media store did not answer; retry." },

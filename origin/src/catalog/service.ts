@@ -12,6 +12,7 @@ import { pipeline } from "node:stream/promises";
 import type { Logger } from "@cadence/shared/log";
 import type { Redis } from "@upstash/redis";
 import type { Database } from "../db/client";
+import { encryptLadder } from "../drm/encrypt-ladder";
 import type { ContentKeyVault } from "../drm/key-vault";
 import type { MediaStore } from "../media/store";
 import type { Binaries } from "../transcode/ffmpeg";
@@ -64,7 +65,9 @@ export class Catalog {
     this.vault = deps.vault;
     this.ingestMaxBytes = deps.ingestMaxBytes;
     this.logger = deps.logger;
-    this.packager = new Packager(this.store, this.pool, this.bin, this.vault);
+    this.packager = new Packager(this.store, this.pool, this.bin, (base, work, ladder) =>
+      encryptLadder(this.vault, base, work, ladder),
+    );
     this.publisher = new EdgePublisher(deps.db, deps.redis, this.packager, deps.logger, this.vault);
   }
 

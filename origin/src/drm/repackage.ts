@@ -14,7 +14,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "@cadence/shared/log";
 import { and, eq, inArray, not, sql } from "drizzle-orm";
-import type { EdgePublisher } from "../catalog/publish";
 import type { Database } from "../db/client";
 import { catalogTracks } from "../db/schema";
 import type { MediaStore } from "../media/store";
@@ -28,7 +27,8 @@ export interface RepackageDeps {
   db: Database;
   store: MediaStore;
   vault: ContentKeyVault;
-  publisher: EdgePublisher;
+  /** Publishes tracks to edge state (the catalog's EdgePublisher). */
+  publisher: { publish(trackIds: string[]): Promise<{ published: number; failed: number }> };
   logger: Logger;
 }
 

@@ -3,14 +3,13 @@
  * pool: each run is one ffmpeg process using about one core), and never twice for the same audio: the media key is
  * the SHA-256 of the source plus the ladder version, and a `ladder.json` manifest written after every other file
  * says the packaging is complete. Re-ingesting the same audio (a metadata update, a re-delivery, another release
- * with the same recording) reads the manifest instead of transcoding. Every rendition is encrypted in the work
- * folder (drm/encrypt-ladder.ts) before its first byte is copied to the store: the store never holds clear audio.
+ * with the same recording) reads the manifest instead of transcoding. Every rendition is sealed in the work folder
+ * (`seal`: the catalog passes drm/encrypt-ladder.ts) before its first byte is copied to the store, so the store never
+ * holds clear audio.
  */
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encryptLadder } from "../drm/encrypt-ladder";
-import type { ContentKeyVault } from "../drm/key-vault";
 import type { MediaStore } from "../media/store";
 import type { Binaries, SourceInfo } from "./ffmpeg";
 import { PLAYLIST_FILE } from "./hls-output";
@@ -56,6 +55,9 @@ export interface Packaged {
 
 /** Marks an encrypted ladder's media base; bases without it hold clear media packaged before encryption. */
 export const ENCRYPTED_BASE_SUFFIX = "-aes";
+/** Encrypts a transcoded ladder in its work folder and returns the manifest of what is there now. */
+export type SealLadder = (mediaBase: string, work: string, ladder: LadderResult) => Promise<LadderResult>;
+
 export const mediaBaseOf = (sha256: string) => `${sha256}-${LADDER_VERSION}${ENCRYPTED_BASE_SUFFIX}`;
 export const isEncryptedBase = (base: string) => base.endsWith(ENCRYPTED_BASE_SUFFIX);
 
@@ -80,7 +82,7 @@ export class Packager {
     private readonly store: MediaStore,
     private readonly pool: WorkerPool,
     private readonly bin: Binaries,
-    private readonly vault: ContentKeyVault,
+    private readonly seal: SealLadder,
   ) {}
 
   /** The packaged ladder for this audio, transcoding only when the store does not have it yet. */
@@ -109,7 +111,7 @@ export class Packager {
       try {
         this.transcodes += 1;
         const clear = await transcodeLadder(this.bin, source, work, signal, probed);
-        const result = await encryptLadder(this.vault, base, work, clear);
+        const result = await this.seal(base, work, clear);
         await storeLadder(this.store, base, work, result);
         return { result, base, transcoded: true };
       } finally {
