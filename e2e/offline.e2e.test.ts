@@ -1,14 +1,16 @@
 /**
  * Offline listening end to end in the web player against the platform npm start runs: a premium listener downloads a
  * track (download licence for this browser's device key, encrypted segments into IndexedDB), the card shows when the
- * licence lapses, the track plays with the browser context offline, and once the clock passes the lapse date it no
- * longer plays. A free listener is offered no download.
+ * licence lapses, the track plays with the browser context offline, its play is reported once the browser is online
+ * again (under the download's own session), and once the clock passes the lapse date it no longer plays. A free
+ * listener is offered no download.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { eventually, landedEvents } from "./support/api";
 import { launchChromium } from "./support/browser";
 import { E2E_RELEASE } from "./support/catalog-fixture";
-import { signIn } from "./support/web-player";
+import { captureSentEvents, signIn, waitForView } from "./support/web-player";
 
 const platform = inject("platform");
 const TITLE = E2E_RELEASE.tracks[1]!.title;
@@ -42,6 +44,7 @@ async function open(): Promise<{ page: Page; context: BrowserContext; errors: st
 describe("offline downloads in the web player", () => {
   it("a premium listener downloads a track, plays it with the network off, and it stops once the licence lapses", async () => {
     const { page, context, errors } = await open();
+    const sent = captureSentEvents(page);
     await signIn(page, "premium@demo.test");
     await page
       .locator(".track", { hasText: TITLE })
@@ -63,8 +66,22 @@ describe("offline downloads in the web player", () => {
     );
     expect(errors).toEqual([]);
 
-    // Past the lapse date: the licence no longer opens the key, and the card says so.
+    // Back online, the offline play is reported: play_start under the download's own session lands at the origin.
     await page.evaluate(() => (document.getElementById("offline-audio") as HTMLAudioElement).pause());
+    await context.setOffline(false);
+    await page.click("#send-events");
+    await waitForView(page, (v) => v.pendingEvents === 0, "the page's event queue to empty");
+    const offlineStarts = sent.filter((e) => e.type === "play_start" && e.session_id.startsWith("off-"));
+    expect(offlineStarts.length).toBeGreaterThan(0);
+    const ids = offlineStarts.map((e) => e.event_id);
+    const landed = await eventually(async () => {
+      const found = await landedEvents(platform, ids);
+      return found.length === ids.length ? found : undefined;
+    }, "the offline play to land at the origin");
+    expect(landed.map((e) => e.type)).toContain("play_start");
+
+    // Past the lapse date: the licence no longer opens the key, and the card says so.
+    await context.setOffline(true);
     await context.clock.setSystemTime(expiresAt + DAY);
     await item.getByRole("button", { name: /^Play .* offline$/ }).click();
     await expect.poll(() => page.textContent("#downloads-status")).toContain("lapsed");

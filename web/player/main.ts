@@ -90,7 +90,7 @@ async function main(): Promise<void> {
         codecs: deviceCodecs(),
       },
       { list: byId("downloads-list"), status: byId("downloads-status") },
-      { beforePlay: () => queue.stop() },
+      { beforePlay: () => queue.stop(), emit: (event) => events.push(event) },
     );
     const catalog = catalogPanel({
       auth,

@@ -32,6 +32,7 @@ interface LicenceAnswer {
   encryptedKey: string;
   issuedAt: string;
   expiresAt: string;
+  sessionId: string;
 }
 
 export async function downloadTrack(ctx: DownloadContext, track: DownloadTrack): Promise<OfflineLicence> {
@@ -82,6 +83,7 @@ export async function downloadTrack(ctx: DownloadContext, track: DownloadTrack):
     encryptedKey: granted.encryptedKey,
     issuedAt: granted.issuedAt,
     expiresAt: granted.expiresAt,
+    sessionId: granted.sessionId,
     targetDuration: Math.max(1, ...stored.map((s) => Math.round(s.duration))),
     init: "init",
     segments: stored,

@@ -18,6 +18,8 @@ export interface OfflineLicence {
   issuedAt: string;
   /** When the licence lapses unless renewed online (ISO 8601). */
   expiresAt: string;
+  /** The download's session, under which its offline plays are reported. */
+  sessionId: string;
   targetDuration: number;
   /** Stored files in play order: the init segment first. */
   init: string;

@@ -4,9 +4,11 @@
  * Licences are renewed whenever the page is online (at start and on the `online` event); what the platform revoked
  * is deleted. Offline plays use their own media element, so they need no network at all.
  */
+import type { WireEvent } from "@cadence/shared/events/schema";
 import { h, render } from "../../common/dom";
 import { type DownloadContext, type DownloadTrack, downloadTrack, renewDownloads } from "./downloads";
 import { isLapsed, LicenceLapsed, playOffline } from "./offline-player";
+import { type OfflinePlayReport, reportOfflinePlay } from "./offline-plays";
 import type { OfflineStore } from "./offline-store";
 
 export interface DownloadsPanel {
@@ -17,11 +19,12 @@ export interface DownloadsPanel {
 export function downloadsPanel(
   ctx: DownloadContext & { store: OfflineStore },
   elements: { list: HTMLElement; status: HTMLElement },
-  hooks: { beforePlay: () => void },
+  hooks: { beforePlay: () => void; emit: (event: WireEvent) => void },
 ): DownloadsPanel {
   const audio = h("audio", { preload: "auto", id: "offline-audio" });
   document.body.append(audio);
   let playing: { destroy(): void } | undefined;
+  let report: OfflinePlayReport | undefined;
   const say = (text: string) => {
     elements.status.textContent = text;
   };
@@ -74,9 +77,18 @@ export function downloadsPanel(
 
   async function play(trackId: string, title: string): Promise<void> {
     hooks.beforePlay();
+    report?.finish("stopped");
     playing?.destroy();
     try {
       playing = await playOffline(ctx.store, trackId, audio);
+      const licence = await ctx.store.licence(trackId);
+      if (licence?.sessionId) {
+        report = reportOfflinePlay(
+          audio,
+          { sessionId: licence.sessionId, trackId, deviceId: ctx.deviceId },
+          hooks.emit,
+        );
+      }
       say(`Playing ${title} from this device.`);
     } catch (err) {
       say(err instanceof LicenceLapsed ? err.message : `Could not play offline: ${String(err)}`);

@@ -5,6 +5,8 @@
  * devices per account and N tracks per device; a free listener, or a lapsed plan at renewal, gets nothing.
  */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { redisFor } from "@cadence/shared/edge";
+import { type PlaybackSession, playbackSessionKey } from "@cadence/shared/playback/session";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { fetchPath, listenerToken, play, problemOf, publishTrack } from "./helpers";
@@ -69,6 +71,15 @@ describe("download licences", () => {
       await (await fetchPath((await keyedPlaylist(played, "aac-320/cloudflare")).keyUri)).arrayBuffer(),
     );
     expect(key).toEqual(streamed);
+
+    // The download's own session, for reporting its offline plays later: this account, track and device, until the
+    // licence lapses; no playback token names it, so it opens no key.
+    const session = await redisFor(env).get<PlaybackSession>(playbackSessionKey(licence.sessionId!));
+    expect(session).toMatchObject({ sub, trackId: track.id, deviceId: "laptop", tier: "premium", pathways: [] });
+    expect(session!.expiresAt).toBe(Date.parse(licence.expiresAt!));
+    const ownToken = (await keyedPlaylist(played, "aac-320/cloudflare")).keyUri.split("?pt=")[1];
+    const viaOffline = await fetchPath(`/v1/license/${licence.sessionId}/${aac320.keyId}?pt=${ownToken}`);
+    expect(viaOffline.status).toBe(403);
   });
 
   it("gives a hifi device FLAC by default, and another rendition when asked", async () => {

@@ -13,6 +13,8 @@ export interface OfflineTrackRecord {
   rendition: string;
   keyId: string;
   expiresAt: number;
+  /** The offline play session its plays are reported under (offline-session.ts). */
+  sessionId: string;
 }
 
 export type AddOutcome =

@@ -8,7 +8,8 @@
  * The content key is never sent in the clear: the body carries the device's RSA-OAEP public key (a non-extractable
  * key pair the browser made and keeps in its storage), and the licence holds the key encrypted to it, with the
  * rendition's key id and IV base and an expiry OFFLINE_LICENSE_DAYS away. The player decrypts offline segments only
- * while the licence has not lapsed, and renews it (renew.ts) whenever it is online.
+ * while the licence has not lapsed, and renews it (renew.ts) whenever it is online. Its offline plays are reported
+ * later under the download's own session (offline-session.ts).
  */
 import { isPlayable } from "@cadence/shared/catalog/availability";
 import { RENDITION_IDS, type RenditionId } from "@cadence/shared/catalog/edge-track";
@@ -26,6 +27,7 @@ import { TIER_LADDER } from "../play/ladder";
 import { readTrack } from "../play/track-store";
 import { addOfflineTrack } from "./devices";
 import { OFFLINE_TIERS, offlineDevice, offlineTrackId } from "./ids";
+import { newOfflineSessionId, openOfflineSession } from "./offline-session";
 
 export async function downloadLicense(c: Context<AppEnv>): Promise<Response> {
   const claims = c.var.claims!;
@@ -65,11 +67,12 @@ export async function downloadLicense(c: Context<AppEnv>): Promise<Response> {
   }
   const { keyId, ivBase, wrappedKey } = rendition.encryption;
   const expiresAt = now + config.offline.licenseDays * 86_400_000;
+  const sessionId = newOfflineSessionId();
   const added = await fromEdgeState(
     addOfflineTrack(
       redis,
       { maxDevices: config.offline.maxDevices, maxTracks: config.offline.maxTracksPerDevice },
-      { sub: claims.sub, device, trackId, record: { rendition: rendition.id, keyId, expiresAt }, now },
+      { sub: claims.sub, device, trackId, record: { rendition: rendition.id, keyId, expiresAt, sessionId }, now },
     ),
   );
   if (!added.ok && added.limit === "devices") {
@@ -86,6 +89,9 @@ export async function downloadLicense(c: Context<AppEnv>): Promise<Response> {
       { extensions: { limit: config.offline.maxTracksPerDevice } },
     );
   }
+  await fromEdgeState(
+    openOfflineSession(redis, claims, geo, { id: sessionId, trackId, device, rendition: rendition.id, expiresAt, now }),
+  );
   const key = await unwrapKey(c.env.LICENSE_WRAP_KEY, "edge", keyId, wrappedKey, "LICENSE_WRAP_KEY");
   if (!key) throw problems.internal(new Error(`content key ${keyId} does not unwrap under LICENSE_WRAP_KEY`));
   const sealed = await crypto.subtle.encrypt({ name: "RSA-OAEP" }, deviceKey, key as Uint8Array<ArrayBuffer>);
@@ -102,6 +108,8 @@ export async function downloadLicense(c: Context<AppEnv>): Promise<Response> {
       issuedAt: new Date(now).toISOString(),
       expiresAt: new Date(expiresAt).toISOString(),
       tracksOnDevice: added.tracksOnDevice,
+      /** Offline plays are reported under this session when the device is online again. */
+      sessionId,
     },
     201,
     { "cache-control": "private, no-store" },

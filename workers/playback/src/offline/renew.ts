@@ -17,6 +17,7 @@ import { fromEdgeState } from "../core/edge-state";
 import { TIER_LADDER } from "../play/ladder";
 import { type OfflineTrackRecord, offlineTracks, removeOfflineTracks, renewOfflineTracks } from "./devices";
 import { OFFLINE_TIERS, offlineDevice } from "./ids";
+import { extendOfflineSession } from "./offline-session";
 
 export async function renewDownloads(c: Context<AppEnv>): Promise<Response> {
   const claims = c.var.claims!;
@@ -68,6 +69,9 @@ export async function renewDownloads(c: Context<AppEnv>): Promise<Response> {
         device,
         revoked.filter((r) => r.reason !== "not-downloaded").map((r) => r.trackId),
       ),
+      ...Object.values(records)
+        .filter((r) => r.sessionId)
+        .map((r) => extendOfflineSession(redis, r.sessionId, expiresAt, now)),
     ]),
   );
   return c.json({ device, renewed, revoked }, 200, { "cache-control": "private, no-store" });
