@@ -1,7 +1,8 @@
 /**
  * Offline listening end to end in the web player against the platform npm start runs: a premium listener downloads a
- * track (download licence for this browser's device key, encrypted segments into IndexedDB), the card shows when the
- * licence lapses, the track plays with the browser context offline, its play is reported once the browser is online
+ * release (a download licence per track for this browser's device key, encrypted segments into IndexedDB), the card
+ * shows when each
+ * licence lapses, a track plays with the browser context offline, its play is reported once the browser is online
  * again (under the download's own session), and once the clock passes the lapse date it no longer plays. A free
  * listener is offered no download.
  */
@@ -42,14 +43,18 @@ async function open(): Promise<{ page: Page; context: BrowserContext; errors: st
 }
 
 describe("offline downloads in the web player", () => {
-  it("a premium listener downloads a track, plays it with the network off, and it stops once the licence lapses", async () => {
+  it("a premium listener downloads a release, plays it with the network off, and it stops once the licence lapses", async () => {
     const { page, context, errors } = await open();
     const sent = captureSentEvents(page);
     await signIn(page, "premium@demo.test");
     await page
       .locator(".track", { hasText: TITLE })
-      .getByRole("button", { name: /^Download / })
+      .getByRole("button", { name: /^Download the release / })
       .click();
+    for (const track of E2E_RELEASE.tracks) {
+      await page.locator("#downloads-list .download", { hasText: track.title }).waitFor({ timeout: 90_000 });
+    }
+    expect(await page.locator("#downloads-list .download").count()).toBe(E2E_RELEASE.tracks.length);
     const item = page.locator("#downloads-list .download", { hasText: TITLE });
     await item.waitFor({ timeout: 60_000 });
     const expiresAt = Date.parse((await item.locator("[data-expires-at]").getAttribute("data-expires-at"))!);

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
         queue.add(track);
         announce(`${track.title} added to the queue`);
       },
-      rowActions: (track) => downloads.downloadButton(track),
+      rowActions: (track, release) => downloads.downloadButtons(track, release),
     });
     void catalog.browse();
     wireControls(queue);

@@ -12,8 +12,8 @@ import { type OfflinePlayReport, reportOfflinePlay } from "./offline-plays";
 import type { OfflineStore } from "./offline-store";
 
 export interface DownloadsPanel {
-  /** The "Download" button of a catalog row (none for tiers without downloads). */
-  downloadButton(track: DownloadTrack): HTMLElement | null;
+  /** The "Download" and "Download release" buttons of a catalog row (none for tiers without downloads). */
+  downloadButtons(track: DownloadTrack, release?: { id: string; title: string }): HTMLElement[];
 }
 
 export function downloadsPanel(
@@ -111,33 +111,62 @@ export function downloadsPanel(
   addEventListener("online", () => void renew());
   void refresh().then(renew);
 
-  return {
-    downloadButton(track) {
-      const tier = ctx.auth.me?.tier;
-      if (tier !== "premium" && tier !== "hifi") return null;
-      return h(
-        "button",
-        {
-          type: "button",
-          class: "secondary",
-          "aria-label": `Download ${track.title} for offline listening`,
-          onclick: async (event: Event) => {
-            const button = event.currentTarget as HTMLButtonElement;
-            button.disabled = true;
-            say(`Downloading ${track.title}…`);
-            try {
-              const licence = await downloadTrack(ctx, track);
-              say(`${track.title} is on this device until ${new Date(licence.expiresAt).toLocaleDateString()}.`);
-            } catch (err) {
-              say(`Could not download ${track.title}: ${err instanceof Error ? err.message : String(err)}`);
-            } finally {
-              button.disabled = false;
-              await refresh();
-            }
-          },
+  /** Downloads tracks one after another with progress in the status line; a failure stops the rest. */
+  async function downloadAll(tracks: DownloadTrack[], what: string): Promise<void> {
+    try {
+      for (const [i, track] of tracks.entries()) {
+        say(
+          tracks.length > 1
+            ? `Downloading ${what}: ${i + 1} of ${tracks.length} (${track.title})…`
+            : `Downloading ${track.title}…`,
+        );
+        const licence = await downloadTrack(ctx, track);
+        if (i === tracks.length - 1) {
+          say(`${what} is on this device until ${new Date(licence.expiresAt).toLocaleDateString()}.`);
+        }
+      }
+    } catch (err) {
+      say(`Could not download ${what}: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      await refresh();
+    }
+  }
+
+  const button = (label: string, aria: string, run: () => Promise<void>) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "secondary",
+        "aria-label": aria,
+        onclick: async (event: Event) => {
+          const target = event.currentTarget as HTMLButtonElement;
+          target.disabled = true;
+          await run();
+          target.disabled = false;
         },
-        "Download",
-      );
+      },
+      label,
+    );
+
+  return {
+    downloadButtons(track, release) {
+      const tier = ctx.auth.me?.tier;
+      if (tier !== "premium" && tier !== "hifi") return [];
+      const buttons = [
+        button("Download", `Download ${track.title} for offline listening`, () => downloadAll([track], track.title)),
+      ];
+      if (release) {
+        buttons.push(
+          button("Download release", `Download the release ${release.title} for offline listening`, async () => {
+            const detail = await ctx.auth.json<{ title: string; tracks: DownloadTrack[] }>(
+              `/v1/catalog/releases/${encodeURIComponent(release.id)}`,
+            );
+            await downloadAll(detail.tracks, detail.title);
+          }),
+        );
+      }
+      return buttons;
     },
   };
 }
