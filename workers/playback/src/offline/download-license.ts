@@ -120,7 +120,7 @@ export async function downloadLicense(c: Context<AppEnv>): Promise<Response> {
 async function importDeviceKey(jwk: unknown): Promise<CryptoKey> {
   const key = jwk as JsonWebKey | undefined;
   const bits = typeof key?.n === "string" ? Math.floor((key.n.length * 6) / 8) * 8 : 0;
-  if (!key || key.kty !== "RSA" || (key.alg !== undefined && key.alg !== "RSA-OAEP-256") || bits < 2040) {
+  if (key?.kty !== "RSA" || (key.alg !== undefined && key.alg !== "RSA-OAEP-256") || bits < 2040) {
     throw problems.badRequest("publicKey must be the device's RSA-OAEP-256 public key (JWK, at least 2048 bits).");
   }
   try {
