@@ -79,10 +79,14 @@ describe("offline downloads in the web player", () => {
     const offlineStarts = sent.filter((e) => e.type === "play_start" && e.session_id.startsWith("off-"));
     expect(offlineStarts.length).toBeGreaterThan(0);
     const ids = offlineStarts.map((e) => e.event_id);
-    const landed = await eventually(async () => {
-      const found = await landedEvents(platform, ids);
-      return found.length === ids.length ? found : undefined;
-    }, "the offline play to land at the origin");
+    const landed = await eventually(
+      async () => {
+        const found = await landedEvents(platform, ids);
+        return found.length === ids.length ? found : undefined;
+      },
+      "the offline play to land at the origin",
+      60_000,
+    );
     expect(landed.map((e) => e.type)).toContain("play_start");
 
     // Past the lapse date: the licence no longer opens the key, and the card says so.
