@@ -1,4 +1,5 @@
 /** An in-process origin on a fresh temporary database, sharing the test run's Redis bridge. */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +21,10 @@ export async function freshOrigin(env: Record<string, string> = {}) {
     UPSTASH_REDIS_REST_TOKEN: stack.redisRestToken,
     SERVICE_TOKEN: stack.serviceToken,
     AUTH_ISSUER: "http://origin.test",
+    // Production takes the content-protection secrets only from the environment (docs/drm.md).
+    ...(env.CADENCE_ENV === "production"
+      ? { MEDIA_KEK: randomBytes(32).toString("base64url"), LICENSE_WRAP_KEY: randomBytes(32).toString("base64url") }
+      : {}),
     ...env,
   });
   const services = await createServices(config);
