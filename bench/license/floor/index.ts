@@ -15,6 +15,7 @@ const KEY = new Uint8Array(16).fill(7);
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
+    if (url.pathname === "/health") return Response.json({ status: "ok" });
     if (!url.pathname.startsWith("/v1/license/")) return new Response("not found", { status: 404 });
     const check = await verifyPlaybackToken(
       env.PLAYBACK_TOKEN_SECRET,
