@@ -55,7 +55,7 @@ export function createOriginApp(services: OriginServices, logger: Logger) {
   const { config, db, redis, keys, store, sessions, throttle, catalog, ads, warehouse } = services;
   app.route("/", identityRoutes({ db, keys, sessions, throttle }));
   app.route("/", eventsRoutes({ db, redis, config, warehouse }));
-  app.route("/", fraudRoutes(db));
+  app.route("/", fraudRoutes(db, redis));
   app.route("/", catalogRoutes(catalog));
   app.route("/", mediaRoutes(store));
   app.route("/", adsRoutes(ads, { keys, config }));

@@ -4,12 +4,19 @@
  * keyed per account per clock hour (a listener hears perhaps twenty; a ripper asks for hundreds), and distinct
  * devices keyed per account per UTC day (one account shared across many devices). A delivery past a limit is refused
  * before it is counted; deliveries are also counted per account per day for reports. Refusals and abuse are recorded
- * (`recordRefusal`, `reportAbuse`) for the ops and fraud reports.
+ * (`recordRefusal`, `reportAbuse`): refusals per code, abuse for the fraud report.
  */
+import {
+  LICENSE_ABUSE_KEEP,
+  LICENSE_ABUSE_KEY,
+  type LicenseAbuseSignal,
+  type LicenseLimitHit,
+} from "@cadence/shared/drm/license-abuse";
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { LicenseLimits } from "../core/config";
 
-export type LimitHit = "session" | "tracks" | "devices";
+export type LimitHit = LicenseLimitHit;
+export { LICENSE_ABUSE_KEY };
 export type DeliveryOutcome =
   | { ok: true; sessionDeliveries: number; tracksThisHour: number; devicesToday: number }
   | { ok: false; limit: LimitHit; retryAfterSeconds: number };
@@ -23,8 +30,6 @@ export const licenseDevicesKey = (sub: string, day: number) => `drm:license:devi
 export const licenseAccountKey = (sub: string) => `drm:license:account:${sub}`;
 /** Hash of refusals per problem code, one per UTC day. */
 export const licenseRefusalsKey = (day: string) => `drm:license:refusals:${day}`;
-/** Capped list (newest first) of abuse signals for the fraud report: JSON {at, sub, session, device, limit}. */
-export const LICENSE_ABUSE_KEY = "drm:license:abuse";
 
 // KEYS: session counter, account tracks this hour, account devices today, account deliveries hash.
 // ARGV: track, device, session limit, tracks limit, devices limit, session ttl s, hour ttl s, day ttl s, day field.
@@ -112,11 +117,13 @@ export async function recordRefusal(redis: Redis, code: string, now: number): Pr
     .exec();
 }
 
-export async function reportAbuse(
-  redis: Redis,
-  signal: { at: number; sub: string; session: string; device: string; limit: LimitHit },
-): Promise<void> {
-  await redis.pipeline().lpush(LICENSE_ABUSE_KEY, JSON.stringify(signal)).ltrim(LICENSE_ABUSE_KEY, 0, 999).exec();
+/** Records a limit hit for the fraud report (origin/src/events/fraud/license-abuse.ts). */
+export async function reportAbuse(redis: Redis, signal: LicenseAbuseSignal): Promise<void> {
+  await redis
+    .pipeline()
+    .lpush(LICENSE_ABUSE_KEY, JSON.stringify(signal))
+    .ltrim(LICENSE_ABUSE_KEY, 0, LICENSE_ABUSE_KEEP - 1)
+    .exec();
 }
 
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
