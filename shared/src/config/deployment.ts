@@ -57,6 +57,8 @@ export const DEPLOYMENT: Readonly<Record<WorkerName, WorkerDeployment>> = {
       "CLOUDFRONT_PRIVATE_KEY",
       "CLOUDFRONT_KEY_PAIR_ID",
       "AKAMAI_EDGEAUTH_KEY",
+      // Unwraps the content keys the catalog publishes (docs/drm.md); the origin holds the same.
+      "LICENSE_WRAP_KEY",
     ],
     queues: [],
     boundTo: ["ads"],
