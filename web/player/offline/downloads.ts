@@ -54,8 +54,9 @@ export async function downloadTrack(ctx: DownloadContext, track: DownloadTrack):
   );
   const variant = master.split("\n").find((line) => line.includes(`/${granted.rendition}/`));
   if (!variant) throw new Error(`the platform offered no ${granted.rendition} stream to download`);
-  const media = await text(await fetch(new URL(variant, ctx.playbackUrl)));
-  const base = new URL(variant, ctx.playbackUrl);
+  // An empty playback URL means the page's own origin (the front door).
+  const base = new URL(variant, ctx.playbackUrl || location.origin);
+  const media = await text(await fetch(base));
   const init = /#EXT-X-MAP:URI="([^"]+)"/.exec(media)?.[1];
   if (!init) throw new Error("the media playlist has no init segment");
   const lines = media.split("\n");
