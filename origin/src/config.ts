@@ -83,6 +83,7 @@ const lifecycleEnv = {
   BRAZE_API_KEY: z.string().min(1).optional(),
   /** HMAC secret of `x-cadence-signature` on every webhook, at least 32 characters. */
   LIFECYCLE_WEBHOOK_SECRET: z.string().min(32).optional(),
+};
 
 /** Content protection (drm/): secrets, each 32 random bytes base64url; generated into DATA_DIR/keys outside production. */
 const drmEnv = {
@@ -121,7 +122,6 @@ const schema = z.object({
   ...ingestEnv,
   ...warehouseEnv,
   ...lifecycleEnv,
-
   ...drmEnv,
 });
 
