@@ -17,6 +17,7 @@ import { startCdnStandIn } from "@cadence/local/src/cdn/stand-ins";
 import { localWarehouse } from "@cadence/local/src/clickhouse-cluster";
 import { type DevStack, devSecrets, startDevStack } from "@cadence/local/src/dev-stack";
 import { writeLocalEdgeConfigs } from "@cadence/local/src/local-edge";
+import { localSecrets } from "@cadence/origin/src/drm/secrets";
 import { seedDemoCatalog } from "./demo-catalog/seed";
 import { localPorts } from "./ports";
 
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
         ...playbackSecretVars(playbackSecrets(dataDir)),
         // The origin's media-only secret: the Cloudflare pathway's origin pulls read `/media/...` and nothing else.
         MEDIA_PULL_TOKEN: secrets.mediaPullToken,
+        // The licence wrapping key is the origin's: it wraps every content key the catalog publishes (docs/drm.md).
+        LICENSE_WRAP_KEY: process.env.LICENSE_WRAP_KEY ?? localSecrets(dataDir).licenseWrapKey,
         CLOUDFRONT_BASE_URL: `http://${host}:${ports.CLOUDFRONT_PORT}`,
         AKAMAI_BASE_URL: `http://${host}:${ports.AKAMAI_PORT}`,
       },

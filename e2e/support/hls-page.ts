@@ -19,13 +19,14 @@ const PAGE = `<!doctype html>
 <script src="/hls.js"></script>
 <script>
   const audio = document.getElementById("player");
-  const state = { errors: [], fragments: [], hls: null };
+  const state = { errors: [], fragments: [], keys: [], hls: null };
   window.cadence = {
     play(masterUrl) {
       return new Promise((resolve, reject) => {
         if (state.hls) state.hls.destroy();
         state.errors = [];
         state.fragments = [];
+        state.keys = [];
         const hls = new Hls({ enableWorker: false });
         state.hls = hls;
         hls.on(Hls.Events.ERROR, (_e, data) => {
@@ -33,13 +34,14 @@ const PAGE = `<!doctype html>
           if (data.fatal) reject(new Error(data.details));
         });
         hls.on(Hls.Events.FRAG_LOADED, (_e, data) => state.fragments.push(data.frag.url));
+        hls.on(Hls.Events.KEY_LOADED, (_e, data) => state.keys.push(data.keyInfo.decryptdata.uri));
         hls.on(Hls.Events.MANIFEST_PARSED, () => audio.play().then(resolve, reject));
         hls.attachMedia(audio);
         hls.loadSource(masterUrl);
       });
     },
     state() {
-      return { currentTime: audio.currentTime, paused: audio.paused, errors: state.errors, fragments: state.fragments };
+      return { currentTime: audio.currentTime, paused: audio.paused, errors: state.errors, fragments: state.fragments, keys: state.keys };
     },
   };
 </script>
@@ -50,12 +52,16 @@ export interface HlsPage {
   close(): Promise<void>;
 }
 
-/** What the page reports: the audio element's clock, hls.js errors, and the URL of every fragment it loaded. */
+/**
+ * What the page reports: the audio element's clock, hls.js errors, the URL of every fragment it loaded and of every
+ * key (licence) it fetched to decrypt them.
+ */
 export interface HlsPlayerState {
   currentTime: number;
   paused: boolean;
   errors: string[];
   fragments: string[];
+  keys: string[];
 }
 
 type HlsPageWindow = { cadence: { play(url: string): Promise<void>; state(): HlsPlayerState } };

@@ -31,6 +31,8 @@ export interface PlaybackStackInfo {
   cloudfrontPrivateKey: string;
   cloudfrontPublicKeyPem: string;
   akamaiEdgeAuthKey: string;
+  /** The origin's licence wrapping key (origin/src/drm/secrets.ts): the playback worker's LICENSE_WRAP_KEY. */
+  licenseWrapKey: string;
   cloudfrontUrl: string;
   akamaiUrl: string;
   /**
@@ -38,7 +40,7 @@ export interface PlaybackStackInfo {
    * `GET /__origin-requests` lists what was asked of the origin, so traversal tests can count origin requests.
    */
   originRecorderUrl: string;
-  /** A short tone transcoded into the whole ladder in the test origin's media store (local/src/sine-fixture.ts). */
+  /** A short tone transcoded into the whole ladder and encrypted, in the test origin's media store (encrypted-fixture.ts). */
   fixture: { key: string; durationMs: number; renditions: EdgeRendition[] };
 }
 
@@ -80,6 +82,7 @@ export function playbackWorkerBindings(info: TestStackInfo): Record<string, stri
     MEDIA_PULL_TOKEN: info.mediaPullToken,
     // Origin pulls (and probes) go through the recorder, so tests can see every request the pathway made.
     ORIGIN_URL: info.playback.originRecorderUrl,
+    LICENSE_WRAP_KEY: info.playback.licenseWrapKey,
     CLOUDFRONT_BASE_URL: info.playback.cloudfrontUrl,
     AKAMAI_BASE_URL: info.playback.akamaiUrl,
   };

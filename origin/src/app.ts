@@ -8,11 +8,12 @@
  *   features   catalog/  ads/  events/  identity/  audit/  seed/  history/  dashboard/  lifecycle/   each capability: its
  *              service and its routes; edge-sync/ the edge-state healer, which runs the edge copies they define
  *   warehouse  warehouse/  (event facts on DuckDB or ClickHouse; used by events/, history/, dashboard/)
- *   packaging  transcode/  (ffmpeg, the ladder, the packager, the HLS recipe)  ->  media/  (the media store)
+ *   packaging  drm/  (content keys, encryption, re-packaging)  ->  transcode/  (ffmpeg, the ladder, the packager, the
+ *              HLS recipe)  ->  media/  (the media store)
  *   ground     config.ts  context.ts  db/  (settings, the per-request hono context, tables and the client)
  *
  * Inside features: ads/ uses transcode/ and media/ (creative packaging) and identity/ (token keys); catalog/ uses
- * transcode/ and media/; seed/ uses identity/. No capability imports catalog/ or ads/ but the top layer.
+ * drm/, transcode/ and media/ (the packager seals through a function catalog/ hands it); seed/ uses identity/. No capability imports catalog/ or ads/ but the top layer.
  */
 import { createServiceApp, healthBody } from "@cadence/shared/http";
 import type { Logger } from "@cadence/shared/log";
@@ -58,7 +59,7 @@ export function createOriginApp(services: OriginServices, logger: Logger) {
   const { config, db, redis, keys, store, sessions, throttle, catalog, ads, warehouse } = services;
   app.route("/", identityRoutes({ db, keys, sessions, throttle }));
   app.route("/", eventsRoutes({ db, redis, config, warehouse }));
-  app.route("/", fraudRoutes(db));
+  app.route("/", fraudRoutes(db, redis));
   app.route("/", catalogRoutes(catalog));
   app.route("/", mediaRoutes(store));
   app.route("/", adsRoutes(ads, { keys, config }));

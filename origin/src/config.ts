@@ -85,6 +85,14 @@ const lifecycleEnv = {
   LIFECYCLE_WEBHOOK_SECRET: z.string().min(32).optional(),
 };
 
+/** Content protection (drm/): secrets, each 32 random bytes base64url; generated into DATA_DIR/keys outside production. */
+const drmEnv = {
+  /** Key-encryption key: wraps every content key at rest in the key store. */
+  MEDIA_KEK: z.string().optional(),
+  /** Wraps content keys for the edge; the playback worker holds the same secret (LICENSE_WRAP_KEY). */
+  LICENSE_WRAP_KEY: z.string().optional(),
+};
+
 const schema = z.object({
   /** Production unless the local stack or a test says otherwise: demo accounts and fault knobs exist only outside it. */
   CADENCE_ENV: z.enum(["development", "test", "production"]).default("production"),
@@ -123,11 +131,13 @@ const schema = z.object({
   ...ingestEnv,
   ...warehouseEnv,
   ...lifecycleEnv,
+  ...drmEnv,
 });
 
 export type OriginConfig = z.infer<typeof schema> & { dataDir: string; databaseUrl: string };
 
 export type MediaStoreSettings = Pick<OriginConfig, keyof typeof mediaStoreEnv>;
+export type DrmSettings = Pick<OriginConfig, keyof typeof drmEnv | "CADENCE_ENV" | "dataDir">;
 export type TranscodeSettings = Pick<OriginConfig, keyof typeof transcodeEnv>;
 export type LifecycleSettings = Pick<OriginConfig, keyof typeof lifecycleEnv>;
 export type WarehouseSettings = Pick<OriginConfig, keyof typeof warehouseEnv | "dataDir">;

@@ -7,6 +7,7 @@ import { serve } from "@hono/node-server";
 import { startAdvertisers } from "./ads/seed";
 import { createOriginApp } from "./app";
 import type { OriginConfig } from "./config";
+import { repackageCatalog } from "./drm/repackage";
 import { seedDemoHistory } from "./history/demo-seed";
 import { lifecycleConfigured, runLifecycle } from "./lifecycle/routes";
 import { seedDemoAccounts } from "./seed/demo-accounts";
@@ -49,6 +50,16 @@ export async function startOrigin(config: OriginConfig): Promise<RunningOrigin> 
   // The first check is awaited (briefly), so the edge finds the generation marker when the origin starts answering.
   await Promise.race([services.edgeState.check(), new Promise((r) => setTimeout(r, 10_000).unref())]);
   services.edgeState.start();
+  // Outside production, a data folder packaged before encryption is sealed in the background (`npm run
+  // drm:repackage` is the same step as a command, for production and for watching it).
+  if (config.CADENCE_ENV !== "production") {
+    const { db, store } = services;
+    const { vault, publisher } = services.catalog;
+    void repackageCatalog(
+      { db, store, vault, publisher, logger },
+      { onProgress: (p) => logger.info("re-packaged a clear ladder", { done: p.done, total: p.total, base: p.base }) },
+    ).catch((err: unknown) => logger.warn("re-packaging failed; it resumes at the next start", { err }));
+  }
   const app = createOriginApp(services, logger);
   return new Promise((resolve) => {
     const server = serve(

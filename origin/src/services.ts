@@ -13,6 +13,8 @@ import { catalogEdgeCopy } from "./catalog/edge-copy";
 import { Catalog } from "./catalog/service";
 import type { OriginConfig } from "./config";
 import { type Database, openDatabase } from "./db/client";
+import { ContentKeyVault } from "./drm/key-vault";
+import { loadDrmSecrets } from "./drm/secrets";
 import { EdgeStateHealer } from "./edge-sync/healer";
 import { revocationsEdgeCopy } from "./identity/edge-copy";
 import { KeyStore } from "./identity/keystore";
@@ -54,12 +56,14 @@ export async function createServices(config: OriginConfig): Promise<OriginServic
   const sessions = new SessionService(db, keys, redis, config);
   const store = createMediaStore(config, config.dataDir);
   const bin = binariesOf(config);
+  const vault = new ContentKeyVault(db, loadDrmSecrets(config));
   const catalog = new Catalog({
     db,
     redis,
     store,
     pool: new WorkerPool(config.TRANSCODE_CONCURRENCY),
     bin,
+    vault,
     ingestMaxBytes: config.INGEST_MAX_BYTES,
     logger: createLogger("origin", { part: "catalog" }, config.LOG_LEVEL),
   });

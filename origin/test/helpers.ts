@@ -1,4 +1,5 @@
 /** An in-process origin on a fresh temporary database, sharing the test run's Redis bridge. */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +22,10 @@ export async function freshOrigin(env: Record<string, string> = {}) {
     SERVICE_TOKEN: stack.serviceToken,
     MEDIA_PULL_TOKEN: stack.mediaPullToken,
     AUTH_ISSUER: "http://origin.test",
+    // Production takes the content-protection secrets only from the environment (docs/drm.md).
+    ...(env.CADENCE_ENV === "production"
+      ? { MEDIA_KEK: randomBytes(32).toString("base64url"), LICENSE_WRAP_KEY: randomBytes(32).toString("base64url") }
+      : {}),
     ...env,
   });
   const services = await createServices(config);

@@ -63,6 +63,27 @@ export const PROBLEM_CODES = {
   "not-yet-released": { status: 451, meaning: "The track's release date has not come; `available_from` says when." },
   "taken-down": { status: 410, meaning: "The track was taken down." },
   "unknown-track": { status: 404, meaning: "No track with this id is published to the edge." },
+  // Licences (content keys; docs/drm.md)
+  "license-token-expired": {
+    status: 401,
+    meaning: "The playback token of a licence request has expired; fetch the master playlist again.",
+  },
+  "license-session-ended": { status: 403, meaning: "The playback session ended; its keys are no longer delivered." },
+  "license-key-not-in-session": { status: 403, meaning: "The key asked for does not protect this session's track." },
+  "license-track-unavailable": {
+    status: 403,
+    meaning: "The session's track may no longer be played here (taken down, territory, window); `reason` says which.",
+  },
+  "offline-not-entitled": { status: 403, meaning: "Offline downloads need a premium or hifi plan." },
+  "offline-device-limit": {
+    status: 403,
+    meaning: "The account already has the most offline devices; `devices` lists them, remove one to add another.",
+  },
+  "offline-track-limit": { status: 403, meaning: "This device already holds the most offline tracks; remove some." },
+  "offline-not-encrypted": {
+    status: 409,
+    meaning: "The track's media is not encrypted yet, so it cannot be downloaded.",
+  },
   "edge-state-unavailable": { status: 503, meaning: "Edge state (Redis) did not answer in time; retry." },
   "steering-state-unavailable": { status: 503, meaning: "Steering state did not answer in time; retry." },
   "media-unavailable": { status: 503, meaning: "The media store did not answer; retry." },

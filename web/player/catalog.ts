@@ -13,6 +13,7 @@ interface TrackSummary {
   id: string;
   title: string;
   artist: string;
+  releaseId?: string;
   releaseTitle?: string;
   durationMs: number;
 }
@@ -37,6 +38,8 @@ export function catalogPanel(options: {
   status: HTMLElement;
   onPlay: (track: TrackInfo) => void;
   onQueue: (track: TrackInfo) => void;
+  /** More buttons for a row (the downloads panel's "Download" and "Download release"). */
+  rowActions?: (track: TrackInfo, release?: { id: string; title: string }) => HTMLElement[];
 }): { browse: () => Promise<void> } {
   const { auth, results, status } = options;
   const list = h("ol", { class: "tracks" });
@@ -78,6 +81,10 @@ export function catalogPanel(options: {
           },
           "Queue",
         ),
+        options.rowActions?.(
+          track,
+          t.releaseId ? { id: t.releaseId, title: t.releaseTitle ?? "this release" } : undefined,
+        ) ?? null,
       ),
     );
   };

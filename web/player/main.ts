@@ -12,6 +12,8 @@ import { loginForm } from "../common/login";
 import { adPosition } from "./ad-breaks";
 import { catalogPanel } from "./catalog";
 import { EventQueue, type QueueStats } from "./event-queue";
+import { OfflineStore } from "./offline/offline-store";
+import { downloadsPanel } from "./offline/panel";
 import { PlayQueue } from "./queue";
 import type { TrackPlayer } from "./track-player";
 
@@ -78,6 +80,18 @@ async function main(): Promise<void> {
         events.stop();
       },
     });
+    // Offline downloads (premium, hifi): kept per account in this browser's storage (offline/).
+    const downloads = downloadsPanel(
+      {
+        auth,
+        store: new OfflineStore(`cadence-offline-${account.sub}`),
+        playbackUrl: config.playback_url,
+        deviceId: deviceId(),
+        codecs: deviceCodecs(),
+      },
+      { list: byId("downloads-list"), status: byId("downloads-status") },
+      { beforePlay: () => queue.stop(), emit: (event) => events.push(event) },
+    );
     const catalog = catalogPanel({
       auth,
       form: byId<HTMLFormElement>("search-form"),
@@ -92,6 +106,7 @@ async function main(): Promise<void> {
         queue.add(track);
         announce(`${track.title} added to the queue`);
       },
+      rowActions: (track, release) => downloads.downloadButtons(track, release),
     });
     void catalog.browse();
     wireControls(queue);

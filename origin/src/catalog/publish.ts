@@ -2,7 +2,9 @@
  * Edge state for the catalog: each track's `EdgeTrack` (renditions with their measured segments and bit rates, and
  * the compact availability) written to Redis at `catalogTrackKey(id)`, the set of published ids, and a generation
  * counter that edge caches of catalog answers key on. Written after every committed change; a track whose
- * `version` is ahead of its `publishedVersion` (Redis was down) is published again at the next start.
+ * `version` is ahead of its `publishedVersion` (Redis was down) is published again at the next start. Encrypted
+ * renditions are published with their content key re-wrapped for the playback worker (drm/key-vault.ts), the only
+ * form in which a key ever leaves the origin.
  */
 import {
   CATALOG_GENERATION_KEY,
@@ -15,11 +17,20 @@ import type { Redis } from "@upstash/redis";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { catalogDeals, catalogLabels, catalogReleases, catalogReleaseTracks, catalogTracks } from "../db/schema";
+import type { ContentKeyVault } from "../drm/key-vault";
 import type { Packager } from "../transcode/packager";
 import { availabilityOf } from "./model";
 
-/** Builds the EdgeTrack of a track from the database and its ladder manifest. */
-export async function edgeTrackOf(db: Database, packager: Packager, trackId: string): Promise<EdgeTrack | undefined> {
+/**
+ * Builds the EdgeTrack of a track from the database and its ladder manifest; with the vault, encrypted renditions
+ * carry their edge-wrapped key (for publishing), without it they carry none (for catalog answers).
+ */
+export async function edgeTrackOf(
+  db: Database,
+  packager: Packager,
+  trackId: string,
+  vault?: ContentKeyVault,
+): Promise<EdgeTrack | undefined> {
   const [row] = await db
     .select({ track: catalogTracks, release: catalogReleases, label: catalogLabels.name })
     .from(catalogTracks)
@@ -47,7 +58,13 @@ export async function edgeTrackOf(db: Database, packager: Packager, trackId: str
     durationSamples: row.track.durationSamples,
     loudnessLufs: row.track.loudnessLufs,
     truePeakDbtp: row.track.truePeakDbtp,
-    renditions: (ladder?.renditions ?? []).map((r) => ({ ...r, path: `${row.track.mediaBase}/${r.id}` })),
+    renditions: await Promise.all(
+      (ladder?.renditions ?? []).map(async ({ encryption, ...r }) => ({
+        ...r,
+        path: `${row.track.mediaBase}/${r.id}`,
+        ...(encryption && vault ? { encryption: await vault.edgeEncryption(encryption) } : {}),
+      })),
+    ),
     availability,
     version: row.track.version,
   };
@@ -93,6 +110,7 @@ export class EdgePublisher {
     private readonly redis: Redis,
     private readonly packager: Packager,
     private readonly logger: Logger,
+    private readonly vault: ContentKeyVault,
   ) {}
 
   /** Publishes these tracks; failures are logged and left for `publishPending` (the database stays the truth). */
@@ -101,7 +119,7 @@ export class EdgePublisher {
     let failed = 0;
     for (const id of trackIds) {
       try {
-        const edge = await edgeTrackOf(this.db, this.packager, id);
+        const edge = await edgeTrackOf(this.db, this.packager, id, this.vault);
         if (!edge) continue;
         await this.redis.pipeline().set(catalogTrackKey(id), edge).sadd(CATALOG_TRACK_INDEX_KEY, id).exec();
         await this.db

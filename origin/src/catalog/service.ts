@@ -12,6 +12,8 @@ import { pipeline } from "node:stream/promises";
 import type { Logger } from "@cadence/shared/log";
 import type { Redis } from "@upstash/redis";
 import type { Database } from "../db/client";
+import { encryptLadder } from "../drm/encrypt-ladder";
+import type { ContentKeyVault } from "../drm/key-vault";
 import type { MediaStore } from "../media/store";
 import type { Binaries } from "../transcode/ffmpeg";
 import { Packager, type WorkerPool } from "../transcode/packager";
@@ -28,6 +30,8 @@ export interface CatalogDeps {
   /** The transcoding pool: at most TRANSCODE_CONCURRENCY ffmpeg runs at once. */
   pool: WorkerPool;
   bin: Binaries;
+  /** Content keys: every rendition is encrypted as it is packaged (docs/drm.md). */
+  vault: ContentKeyVault;
   /** Largest delivery archive accepted (INGEST_MAX_BYTES). */
   ingestMaxBytes: number;
   logger: Logger;
@@ -49,6 +53,7 @@ export class Catalog {
   readonly packager: Packager;
   readonly publisher: EdgePublisher;
   readonly bin: Binaries;
+  readonly vault: ContentKeyVault;
   private readonly ingestMaxBytes: number;
   private readonly logger: Logger;
 
@@ -57,10 +62,13 @@ export class Catalog {
     this.store = deps.store;
     this.pool = deps.pool;
     this.bin = deps.bin;
+    this.vault = deps.vault;
     this.ingestMaxBytes = deps.ingestMaxBytes;
     this.logger = deps.logger;
-    this.packager = new Packager(this.store, this.pool, this.bin);
-    this.publisher = new EdgePublisher(deps.db, deps.redis, this.packager, deps.logger);
+    this.packager = new Packager(this.store, this.pool, this.bin, (base, work, ladder) =>
+      encryptLadder(this.vault, base, work, ladder),
+    );
+    this.publisher = new EdgePublisher(deps.db, deps.redis, this.packager, deps.logger, this.vault);
   }
 
   /** Ingests a delivery folder; progress is logged per track (and passed on) for long deliveries. */

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile, mkdir, rename, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { type ByteRange, contentTypeOf, isSafeKey, type MediaObject, type MediaStore } from "./store";
@@ -47,6 +47,10 @@ export class LocalMediaStore implements MediaStore {
 
   async putBytes(key: string, bytes: Uint8Array): Promise<void> {
     await this.write(key, (tmp) => writeFile(tmp, bytes));
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
   }
 
   private async write(key: string, fill: (tmp: string) => Promise<void>): Promise<void> {

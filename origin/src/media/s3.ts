@@ -79,4 +79,10 @@ export class S3MediaStore implements MediaStore {
     });
     if (!res.ok) throw new Error(`S3 PUT ${key} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   }
+
+  async delete(key: string): Promise<void> {
+    const res = await this.client.fetch(this.urlOf(key), { method: "DELETE" });
+    await res.body?.cancel();
+    if (!res.ok && res.status !== 404) throw new Error(`S3 DELETE ${key} answered ${res.status}`);
+  }
 }

@@ -28,6 +28,11 @@ export interface MediaStore {
   /** Stores a local file under `key`. Keys are immutable: storing an existing key again is a no-op. */
   putFile(key: string, file: string): Promise<void>;
   putBytes(key: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Removes a key (no-op when absent). Only re-packaging uses it, to remove clear media once its encrypted
+   * replacement is complete under a new key (drm/repackage.ts); published keys are otherwise never removed.
+   */
+  delete(key: string): Promise<void>;
 }
 
 const CONTENT_TYPES: Record<string, string> = {

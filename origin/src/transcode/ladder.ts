@@ -12,6 +12,7 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { EdgeRendition, RenditionId } from "@cadence/shared/catalog/edge-track";
+import type { RenditionEncryption } from "@cadence/shared/drm/content-key";
 import { type Binaries, probeSource, run, type SourceInfo } from "./ffmpeg";
 import { hlsFmp4OutputArgs, INIT_FILE, PLAYLIST_FILE } from "./hls-output";
 import { parseMeasurements, parseMediaPlaylist, segmentBitRates } from "./measure";
@@ -44,7 +45,8 @@ export const LADDER: Rung[] = [
 
 export const TARGET_SEGMENT_SECONDS = 6;
 
-export type LadderRendition = Omit<EdgeRendition, "path">;
+/** A rendition in the ladder manifest: its encryption metadata is public (key id, IV base), never the key. */
+export type LadderRendition = Omit<EdgeRendition, "path" | "encryption"> & { encryption?: RenditionEncryption };
 
 export interface LadderResult {
   ladder: string;

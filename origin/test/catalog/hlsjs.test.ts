@@ -1,7 +1,9 @@
 /**
  * Every rendition of the ladder plays in hls.js in headless Chromium (the system's /usr/bin/chromium through
  * playwright-core): a real player fetches the stored media playlist, init and fMP4 segments through the origin's
- * media route, and audio time advances. FLAC in fMP4 included.
+ * media route, and audio time advances. FLAC in fMP4 included. The media is encrypted (AES-128 whole segment), so the
+ * page gets a media playlist with `#EXT-X-KEY` lines (explicit IV per file, as the edge writes them) and the key from
+ * a stand-in key route fed by the origin's key vault: hls.js decrypts init and segments itself.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -9,6 +11,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import type { EdgeTrack } from "@cadence/shared/catalog/edge-track";
 import { catalogTrackKey } from "@cadence/shared/catalog/edge-track";
+import { hlsIv } from "@cadence/shared/drm/content-key";
 import { SERVICE_TOKEN_HEADER } from "@cadence/shared/trust/service-call";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -50,8 +53,26 @@ beforeAll(async () => {
     const master = /^\/master\/([a-z0-9-]+)\.m3u8$/.exec(url);
     const rendition = track.renditions.find((r) => r.id === master?.[1]);
     if (rendition) {
-      const body = `#EXTM3U\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=${rendition.bandwidth},AVERAGE-BANDWIDTH=${rendition.averageBandwidth},CODECS="${rendition.codec}"\n/media/${rendition.path}/index.m3u8\n`;
+      const body = `#EXTM3U\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=${rendition.bandwidth},AVERAGE-BANDWIDTH=${rendition.averageBandwidth},CODECS="${rendition.codec}"\n/keyed/${rendition.id}.m3u8\n`;
       return res.writeHead(200, { "content-type": "application/vnd.apple.mpegurl" }).end(body);
+    }
+    const keyed = /^\/keyed\/([a-z0-9-]+)\.m3u8$/.exec(url);
+    const encrypted = track.renditions.find((r) => r.id === keyed?.[1]);
+    if (encrypted?.encryption) {
+      const { keyId, ivBase } = encrypted.encryption;
+      const key = (i: number) => `#EXT-X-KEY:METHOD=AES-128,URI="/key/${keyId}",IV=${hlsIv(ivBase, i)}`;
+      const lines = ["#EXTM3U", "#EXT-X-VERSION:7", `#EXT-X-TARGETDURATION:${encrypted.targetDuration}`];
+      lines.push("#EXT-X-PLAYLIST-TYPE:VOD", key(0), `#EXT-X-MAP:URI="/media/${encrypted.path}/${encrypted.init}"`);
+      for (const [i, s] of encrypted.segments.entries()) {
+        lines.push(key(i + 1), `#EXTINF:${s.duration.toFixed(6)},`, `/media/${encrypted.path}/${s.uri}`);
+      }
+      lines.push("#EXT-X-ENDLIST");
+      return res.writeHead(200, { "content-type": "application/vnd.apple.mpegurl" }).end(`${lines.join("\n")}\n`);
+    }
+    const keyRequest = /^\/key\/([0-9a-f]{32})$/.exec(url);
+    if (keyRequest) {
+      const content = await origin.services.catalog.vault.byId(keyRequest[1]!);
+      return res.writeHead(200, { "content-type": "application/octet-stream" }).end(Buffer.from(content!.key));
     }
     // Everything else is an origin pull, as a CDN would make it.
     const headers: Record<string, string> = { [SERVICE_TOKEN_HEADER]: inject("stack").serviceToken };

@@ -5,13 +5,14 @@
  * What is refused: ingest.errors.test.ts (older messages, unknown purges, bodies that are not a zip, no ffmpeg) and
  * ingest.security.test.ts (anyone but the edge).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isPlayable } from "@cadence/shared/catalog/availability";
 import { CATALOG_TRACK_INDEX_KEY } from "@cadence/shared/catalog/edge-track";
 import { beforeAll, describe, expect, it } from "vitest";
 import { purgeReleaseMessage } from "../../src/catalog/demo/delivery-builder";
+import { decryptFile } from "../../src/drm/segment-cipher";
 import { tempDir } from "./helpers";
 import { ingestOrigin } from "./ingest-helpers";
 
@@ -62,7 +63,8 @@ describe("ingesting a delivery", () => {
       ["flac", "fLaC"],
     ]);
     for (const r of edge?.renditions ?? []) {
-      expect(r.path).toMatch(/^[0-9a-f]{64}-l1\/(aac-128|aac-256|aac-320|flac)$/);
+      expect(r.path).toMatch(/^[0-9a-f]{64}-l1-aes\/(aac-128|aac-256|aac-320|flac)$/);
+      expect(r.encryption).toMatchObject({ method: "AES-128", keyId: expect.stringMatching(/^[0-9a-f]{32}$/) });
       expect(r.init).toBe("init.mp4");
       expect(r.segments[0]?.uri).toBe("seg-00001.m4s");
       expect(r.bandwidth).toBeGreaterThanOrEqual(r.averageBandwidth);
@@ -73,7 +75,7 @@ describe("ingesting a delivery", () => {
     expect(await origin.services.redis.sismember(CATALOG_TRACK_INDEX_KEY, "trk_qztst2600001")).toBe(1);
   });
 
-  it("every rendition decodes with ffprobe/ffmpeg and has the stated codec and bit rate", async () => {
+  it("every rendition is stored encrypted: it decodes with ffprobe/ffmpeg only with its key, with the stated codec and bit rate", async () => {
     const edge = (await edgeTrack("trk_qztst2600002"))!;
     const root = join(origin.dataDir, "media");
     const nominal: Record<string, number> = { "aac-128": 128_000, "aac-256": 256_000, "aac-320": 320_000 };
@@ -81,7 +83,11 @@ describe("ingesting a delivery", () => {
     for (const r of edge.renditions) {
       const whole = join(work, `${r.id}.mp4`);
       const parts = [r.init, ...r.segments.map((s) => s.uri)].map((f) => readFileSync(join(root, r.path, f)));
-      writeFileSync(whole, Buffer.concat(parts));
+      const sealed = join(work, `${r.id}-sealed.mp4`);
+      writeFileSync(sealed, Buffer.concat(parts));
+      expect(spawnSync("ffprobe", ["-v", "error", "-show_streams", sealed]).status).not.toBe(0);
+      const key = (await origin.services.catalog.vault.byId(r.encryption!.keyId))!;
+      writeFileSync(whole, Buffer.concat(parts.map((bytes, index) => decryptFile(bytes, key, index))));
       const probe = JSON.parse(
         execFileSync("ffprobe", ["-v", "error", "-show_streams", "-show_format", "-of", "json", whole]).toString(),
       ) as { streams: Array<Record<string, string | number>>; format: Record<string, string> };

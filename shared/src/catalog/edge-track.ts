@@ -6,6 +6,7 @@
  * hot path of every play.
  */
 import type { Tier } from "../auth/claims";
+import type { EdgeEncryption } from "../drm/content-key";
 
 /** The bitrate ladder. Ids are stable and appear in URLs. */
 export const RENDITION_IDS = ["aac-128", "aac-256", "aac-320", "flac"] as const;
@@ -40,6 +41,11 @@ export interface EdgeRendition {
   /** EXT-X-TARGETDURATION. */
   targetDuration: number;
   segments: EdgeSegment[];
+  /**
+   * HLS AES-128 whole-segment encryption of every file of this rendition (docs/drm.md), with its content key wrapped
+   * for the licence path. Absent only on media packaged before encryption, until `npm run drm:repackage` has run.
+   */
+  encryption?: EdgeEncryption;
 }
 
 /** One licensing window from the DDEX deals. */

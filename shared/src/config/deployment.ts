@@ -59,6 +59,8 @@ export const DEPLOYMENT: Readonly<Record<WorkerName, WorkerDeployment>> = {
       "AKAMAI_EDGEAUTH_KEY",
       // The origin's media-only secret for the Cloudflare pathway's origin pulls (docs/security.md).
       "MEDIA_PULL_TOKEN",
+      // Unwraps the content keys the catalog publishes (docs/drm.md); the origin holds the same.
+      "LICENSE_WRAP_KEY",
     ],
     queues: [],
     boundTo: ["ads"],

@@ -13,6 +13,8 @@ export const ROUTES: ReadonlyArray<readonly [prefix: string, owner: Owner]> = [
   ["/v1/play/", "PLAYBACK"],
   ["/v1/steering/", "PLAYBACK"],
   ["/v1/cdn/", "PLAYBACK"],
+  ["/v1/license/", "PLAYBACK"],
+  ["/v1/offline/", "PLAYBACK"],
   // ingest-events (its ops endpoints first: the rest of /v1/ops/ is the api worker's)
   ["/v1/ops/events/dead-letters", "INGEST_EVENTS"],
   ["/v1/events", "INGEST_EVENTS"],

@@ -14,6 +14,8 @@ describe("routing by path prefix", () => {
     ["/v1/play/ps-1/aac-256/media.m3u8", "playback"],
     ["/v1/steering/ps-1", "playback"],
     ["/v1/cdn/cloudflare/media/trk-1/seg-00001.m4s", "playback"],
+    ["/v1/license/ps-1/0123456789abcdef0123456789abcdef?pt=x", "playback"],
+    ["/v1/offline/devices/laptop/renew", "playback"],
     ["/v1/events", "ingest-events"],
     ["/v1/events/anything-below", "ingest-events"],
     ["/v1/ops/events/dead-letters", "ingest-events"],

@@ -36,6 +36,16 @@ export interface Env extends EdgeBaseEnv {
   SESSION_MARGIN_SECONDS: string;
   /** `true` binds CDN tokens to the client IP (CloudFront IpAddress, Akamai ip=). */
   CDN_BIND_CLIENT_IP: string;
+  /** Secret: unwraps the content keys the catalog publishes (32 bytes base64url; the origin holds the same). */
+  LICENSE_WRAP_KEY: string;
+  /** Licence abuse limits: keys per session, distinct tracks keyed per account per hour, devices per account per day. */
+  LICENSE_DELIVERIES_PER_SESSION: string;
+  LICENSE_TRACKS_PER_HOUR: string;
+  LICENSE_DEVICES_PER_DAY: string;
+  /** Offline downloads: devices per account, tracks per device, days a download licence lasts before renewal. */
+  OFFLINE_MAX_DEVICES: string;
+  OFFLINE_MAX_TRACKS_PER_DEVICE: string;
+  OFFLINE_LICENSE_DAYS: string;
   /** The ads worker (server-side ad insertion for free sessions: breaks, ad media, beacons). */
   ADS: Fetcher;
   /** A free listener gets a break at the start of listening, then again once this many minutes have passed. */

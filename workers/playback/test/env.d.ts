@@ -10,5 +10,6 @@ declare namespace Cloudflare {
     CLOUDFRONT_KEY_PAIR_ID: string;
     AKAMAI_EDGEAUTH_KEY: string;
     MEDIA_PULL_TOKEN: string;
+    LICENSE_WRAP_KEY: string;
   }
 }

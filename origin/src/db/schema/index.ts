@@ -8,6 +8,7 @@
 export * from "./ads";
 export * from "./audit";
 export * from "./catalog";
+export * from "./drm";
 export * from "./events";
 export * from "./fraud";
 export * from "./identity";

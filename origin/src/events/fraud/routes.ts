@@ -6,10 +6,12 @@
 import { parseWith, readJson } from "@cadence/shared/http";
 import { problems } from "@cadence/shared/problem";
 import { edgeOnly } from "@cadence/shared/trust/edge-only";
+import type { Redis } from "@upstash/redis";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { OriginEnv } from "../../context";
 import type { Database } from "../../db/client";
+import { licenseAbuse } from "./license-abuse";
 import { decide, fraudReport } from "./review";
 
 const day = z
@@ -46,7 +48,7 @@ const decisionsBody = z
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export function fraudRoutes(db: Database): Hono<OriginEnv> {
+export function fraudRoutes(db: Database, redis: Redis): Hono<OriginEnv> {
   const app = new Hono<OriginEnv>();
   app.use("/v1/internal/fraud/*", edgeOnly("The fraud review is reached through the api worker's ops routes."));
 
@@ -56,7 +58,10 @@ export function fraudRoutes(db: Database): Hono<OriginEnv> {
     const from = q.from ?? isoDay(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000);
     if (from > to) throw problems.badRequest("from must not be after to.");
     c.header("cache-control", "no-store");
-    return c.json(await fraudReport(db, { from, to, limit: q.limit }));
+    const window = { from, to, limit: q.limit };
+    // The licence path's abuse signals (docs/drm.md) sit beside the earned-play verdicts.
+    const [report, license] = await Promise.all([fraudReport(db, window), licenseAbuse(redis, window)]);
+    return c.json({ ...report, license_abuse: license });
   });
 
   app.post("/v1/internal/fraud/decisions", async (c) => {

@@ -27,8 +27,14 @@ export function splicePlaylist(
   return {
     ...playlist,
     targetDuration: Math.max(playlist.targetDuration, ...plan.ads.map((a) => a.hls.targetDuration)),
+    // Ads are clear: the track's (encrypted) init moves, with its key, to the first track segment.
     map: urls.ad(0, fileOf(plan.ads[0]!.hls.init)),
-    segments: [...adSegments, { ...first!, uri: urls.after, discontinuity: true, map: playlist.map }, ...rest],
+    mapKey: undefined,
+    segments: [
+      ...adSegments,
+      { ...first!, uri: urls.after, discontinuity: true, map: playlist.map, mapKey: playlist.mapKey },
+      ...rest,
+    ],
   };
 }
 

@@ -32,6 +32,23 @@ export interface AdBreakSettings {
   maxAds: number;
 }
 
+/** Licence abuse limits (license/deliveries.ts). */
+export interface LicenseLimits {
+  /** Keys one session may fetch (a session is one track; hls.js fetches a key per rendition it switches to). */
+  deliveriesPerSession: number;
+  /** Distinct tracks whose keys one account may fetch per clock hour. */
+  tracksPerHour: number;
+  /** Distinct devices that may fetch keys for one account per UTC day. */
+  devicesPerDay: number;
+}
+
+/** Offline downloads (offline/). */
+export interface OfflineLimits {
+  maxDevices: number;
+  maxTracksPerDevice: number;
+  licenseDays: number;
+}
+
 export interface PlaybackConfig {
   pathwayOrder: CdnId[];
   cloudfrontBaseUrl: string;
@@ -44,6 +61,8 @@ export interface PlaybackConfig {
   /** Development and test honour the `x-cadence-country`/`x-cadence-continent` headers and `pathways=`. */
   devOverrides: boolean;
   adBreak: AdBreakSettings;
+  license: LicenseLimits;
+  offline: OfflineLimits;
 }
 
 const cached = settingsCache(parse);
@@ -72,6 +91,22 @@ function parse(env: Env): PlaybackConfig {
         intSetting("AD_BREAK_INTERVAL_MINUTES", env.AD_BREAK_INTERVAL_MINUTES, { fallback: 15, min: 1 }) * 60_000,
       maxDurationMs: intSetting("AD_BREAK_MAX_SECONDS", env.AD_BREAK_MAX_SECONDS, { fallback: 30, min: 1 }) * 1000,
       maxAds: intSetting("AD_BREAK_MAX_ADS", env.AD_BREAK_MAX_ADS, { fallback: 2, min: 1 }),
+    },
+    license: {
+      deliveriesPerSession: intSetting("LICENSE_DELIVERIES_PER_SESSION", env.LICENSE_DELIVERIES_PER_SESSION, {
+        fallback: 40,
+        min: 1,
+      }),
+      tracksPerHour: intSetting("LICENSE_TRACKS_PER_HOUR", env.LICENSE_TRACKS_PER_HOUR, { fallback: 200, min: 1 }),
+      devicesPerDay: intSetting("LICENSE_DEVICES_PER_DAY", env.LICENSE_DEVICES_PER_DAY, { fallback: 10, min: 1 }),
+    },
+    offline: {
+      maxDevices: intSetting("OFFLINE_MAX_DEVICES", env.OFFLINE_MAX_DEVICES, { fallback: 5, min: 1 }),
+      maxTracksPerDevice: intSetting("OFFLINE_MAX_TRACKS_PER_DEVICE", env.OFFLINE_MAX_TRACKS_PER_DEVICE, {
+        fallback: 10_000,
+        min: 1,
+      }),
+      licenseDays: intSetting("OFFLINE_LICENSE_DAYS", env.OFFLINE_LICENSE_DAYS, { fallback: 30, min: 1, max: 90 }),
     },
   };
 }

@@ -4,7 +4,8 @@
  *
  * The playback token must verify and match the session it is presented for (listener, track, device, session id),
  * so a token of one track or device opens nothing else (403 `token-wrong-session`, with `mismatch` naming what
- * differs); an ended or expired session answers 410 `session-ended`.
+ * differs); an ended or expired session answers 410 `session-ended`. An encrypted rendition's init and segments each
+ * get `#EXT-X-KEY` with the licence URI (this worker, same playback token) and the file's IV (docs/drm.md).
  */
 import { isPlayable } from "@cadence/shared/catalog/availability";
 import { RENDITION_IDS, type RenditionId } from "@cadence/shared/catalog/edge-track";
@@ -17,6 +18,7 @@ import { withAdBreak } from "../ads/insert";
 import type { AppEnv } from "../context";
 import { playbackConfig } from "../core/config";
 import { fromEdgeState } from "../core/edge-state";
+import { hlsKeyOf, licenseUri } from "../core/license-uri";
 import { PLAYBACK_TOKEN_PROBLEM, type TokenBinding, tokenMismatch, verifyPlaybackToken } from "../core/playback-token";
 import { HLS_CONTENT_TYPE, type MediaPlaylist, renderMedia } from "../core/playlist";
 import { readSession } from "../core/session-store";
@@ -66,10 +68,14 @@ export async function mediaPlaylist(c: Context<AppEnv>): Promise<Response> {
     rendition,
     pathway,
   );
+  const encryption = rendition.encryption;
+  const keyUri = encryption && licenseUri(session.id, encryption.keyId, c.req.query("pt") ?? "");
+  const keyOf = (index: number) => (encryption && keyUri ? hlsKeyOf(keyUri, encryption.ivBase, index) : undefined);
   const playlist: MediaPlaylist = {
     targetDuration: rendition.targetDuration,
     map: sign(rendition.init),
-    segments: rendition.segments.map((s) => ({ duration: s.duration, uri: sign(s.uri) })),
+    mapKey: keyOf(0),
+    segments: rendition.segments.map((s, i) => ({ duration: s.duration, uri: sign(s.uri), key: keyOf(i + 1) })),
   };
   // Free sessions: the ad break planned for the session is spliced in front of the track (workers/playback/src/ads).
   const spliced = await withAdBreak(c, redis, { session, rendition: renditionId, pathway, playlist, now });
