@@ -49,7 +49,7 @@ describe("offline downloads in the web player", () => {
     await signIn(page, "premium@demo.test");
     await page
       .locator(".track", { hasText: TITLE })
-      .getByRole("button", { name: /^Download the release / })
+      .getByRole("button", { name: /^Download release / })
       .click();
     for (const track of E2E_RELEASE.tracks) {
       await page.locator("#downloads-list .download", { hasText: track.title }).waitFor({ timeout: 90_000 });

@@ -158,7 +158,7 @@ export function downloadsPanel(
       ];
       if (release) {
         buttons.push(
-          button("Download release", `Download the release ${release.title} for offline listening`, async () => {
+          button("Download release", `Download release ${release.title} for offline listening`, async () => {
             const detail = await ctx.auth.json<{ title: string; tracks: DownloadTrack[] }>(
               `/v1/catalog/releases/${encodeURIComponent(release.id)}`,
             );
